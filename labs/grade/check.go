@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// cmdCheck proves, for every lab, the three properties `make test` promises:
+//
+//  1. the skeleton compiles on its own and when swapped into the real
+//     system (so skeleton and reference keep the same API);
+//  2. the reference scores 100% on the graded tests;
+//  3. the untouched skeleton scores 0 without crashing (a graded test that
+//     passes against a stub cannot fail, so it grades nothing).
+func cmdCheck(root string) int {
+	bad := 0
+	for _, l := range labs {
+		fmt.Printf("lab %d (%s):\n", l.N, l.Slug)
+		if err := checkSkeletonBuilds(root, l); err != nil {
+			fmt.Printf("  FAIL skeleton does not build: %v\n", err)
+			bad++
+			continue
+		}
+		fmt.Printf("  ok   skeleton compiles on its own and swapped into the system\n")
+
+		ref, err := grade(root, l, true, "", false, 1)
+		if err != nil {
+			fmt.Printf("  FAIL reference: %v\n", err)
+			bad++
+			continue
+		}
+		if ref.buildFailed || ref.earned != ref.total || ref.total == 0 {
+			ref.print(os.Stdout, l, true)
+			fmt.Printf("  FAIL reference scores %d/%d, want 100%%\n", ref.earned, ref.total)
+			bad++
+		} else {
+			fmt.Printf("  ok   reference scores %d/%d\n", ref.earned, ref.total)
+		}
+		if ref.total != 100 {
+			fmt.Printf("  note rubric totals %d points, not 100\n", ref.total)
+		}
+
+		sk, err := grade(root, l, false, "", false, 1)
+		if err != nil {
+			fmt.Printf("  FAIL skeleton: %v\n", err)
+			bad++
+			continue
+		}
+		crashed := false
+		for _, out := range sk.crashOutput {
+			crashed = crashed || panicked(out)
+		}
+		switch {
+		case sk.buildFailed:
+			sk.print(os.Stdout, l, false)
+			fmt.Printf("  FAIL graded tests do not build against the skeleton\n")
+			bad++
+		case crashed:
+			sk.print(os.Stdout, l, false)
+			fmt.Printf("  FAIL the skeleton crashes the tests; stubs must return \"not implemented\" errors\n")
+			bad++
+		case sk.earned != 0:
+			sk.print(os.Stdout, l, false)
+			fmt.Printf("  FAIL the untouched skeleton scores %d/%d; every graded test must fail on it\n", sk.earned, sk.total)
+			bad++
+		default:
+			fmt.Printf("  ok   untouched skeleton scores 0/%d without crashing\n", sk.total)
+		}
+	}
+	if bad > 0 {
+		fmt.Printf("\n%d check(s) failed\n", bad)
+		return 1
+	}
+	fmt.Printf("\nall labs ok\n")
+	return 0
+}
+
+func checkSkeletonBuilds(root string, l Lab) error {
+	for _, s := range l.Swaps {
+		if out, err := goCmd(root, "build", "./"+s.From); err != nil {
+			return fmt.Errorf("%s on its own:\n%s", s.From, out)
+		}
+	}
+	ov, _, err := overlay(root, []Lab{l})
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(ov))
+	if out, err := goCmd(root, "build", "-overlay", ov, "./..."); err != nil {
+		return fmt.Errorf("swapped into the system:\n%s", out)
+	}
+	args := []string{"test", "-tags", "grade", "-overlay", ov, "-run", "^$"}
+	for _, d := range testDirs(root, l) {
+		args = append(args, "./"+d)
+	}
+	if out, err := goCmd(root, args...); err != nil {
+		return fmt.Errorf("graded tests against the skeleton:\n%s", out)
+	}
+	return nil
+}

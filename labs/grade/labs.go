@@ -1,0 +1,48 @@
+package main
+
+// Lab describes one graded lab: where the learner's files are and which
+// reference package each set of files replaces.
+type Lab struct {
+	N     int    // the chapter number
+	Slug  string // "01-znode-tree": the directory name under labs/, solutions/ and chapters/
+	Title string
+	// Swaps maps a directory of learner files to the reference package they
+	// replace: every non-test .go file in From replaces the file of the same
+	// name in To (paths relative to the repository root).
+	Swaps []Swap
+}
+
+// Swap is one directory of learner files and its target package.
+type Swap struct {
+	From string // e.g. "labs/01-znode-tree/znode"
+	To   string // e.g. "zk/znode"
+}
+
+// labs is the course's table of labs. A chapter issue adds its row here.
+var labs = []Lab{
+	{
+		N: 1, Slug: "01-znode-tree", Title: "The znode tree",
+		Swaps: []Swap{{From: "labs/01-znode-tree/znode", To: "zk/znode"}},
+	},
+	{
+		N: 2, Slug: "02-watches-sessions", Title: "Watches and sessions",
+		Swaps: []Swap{
+			{From: "labs/02-watches-sessions/watch", To: "zk/watch"},
+			{From: "labs/02-watches-sessions/session", To: "zk/session"},
+		},
+	},
+}
+
+func findLab(n int) (Lab, bool) {
+	for _, l := range labs {
+		if l.N == n {
+			return l, true
+		}
+	}
+	return Lab{}, false
+}
+
+// labDir, chapterDir: the graded tests of a lab live in its lab directory
+// and (integration tests) in its chapter directory.
+func (l Lab) labDir() string     { return "labs/" + l.Slug }
+func (l Lab) chapterDir() string { return "chapters/" + l.Slug }

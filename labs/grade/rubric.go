@@ -1,0 +1,111 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Item is one row of a lab's rubric, read from a graded test's doc comment:
+//
+//	// TestCreateSequential checks ...
+//	//
+//	// Points: 5
+//	// Reference: zookeeper.md §1.5
+//	func TestCreateSequential(t *testing.T)
+type Item struct {
+	Test      string // the test function's name
+	Package   string // the directory it lives in, relative to the root
+	Points    int
+	Reference string // the section or source it checks
+	Summary   string // the first sentence of the doc comment
+}
+
+var (
+	pointsRE    = regexp.MustCompile(`(?m)^\s*Points:\s*(\d+)\s*$`)
+	referenceRE = regexp.MustCompile(`(?m)^\s*Reference:\s*(.+?)\s*$`)
+)
+
+// rubric reads the graded tests (files with the "grade" build tag) in dirs.
+// Directories that do not exist are skipped: not every chapter has
+// integration tests yet.
+func rubric(root string, dirs ...string) ([]Item, error) {
+	var items []Item
+	for _, dir := range dirs {
+		matches, err := filepath.Glob(filepath.Join(root, dir, "*_test.go"))
+		if err != nil {
+			return nil, err
+		}
+		for _, path := range matches {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return nil, err
+			}
+			if !hasGradeTag(string(src)) {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, src, parser.ParseComments)
+			if err != nil {
+				return nil, err
+			}
+			for _, decl := range f.Decls {
+				fn, ok := decl.(*ast.FuncDecl)
+				if !ok || fn.Recv != nil || !isTestName(fn.Name.Name) {
+					continue
+				}
+				it := Item{Test: fn.Name.Name, Package: dir}
+				if fn.Doc != nil {
+					doc := fn.Doc.Text()
+					if m := pointsRE.FindStringSubmatch(doc); m != nil {
+						it.Points, _ = strconv.Atoi(m[1])
+					}
+					if m := referenceRE.FindStringSubmatch(doc); m != nil {
+						it.Reference = m[1]
+					}
+					it.Summary = firstSentence(doc)
+				}
+				items = append(items, it)
+			}
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Package < items[j].Package })
+	return items, nil
+}
+
+func hasGradeTag(src string) bool {
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "//go:build") {
+			return regexp.MustCompile(`\bgrade\b`).MatchString(line)
+		}
+		if strings.HasPrefix(line, "package ") {
+			return false
+		}
+	}
+	return false
+}
+
+func isTestName(n string) bool {
+	if !strings.HasPrefix(n, "Test") || n == "TestMain" {
+		return false
+	}
+	rest := n[len("Test"):]
+	return rest == "" || !(rest[0] >= 'a' && rest[0] <= 'z')
+}
+
+func firstSentence(doc string) string {
+	doc = strings.Join(strings.Fields(doc), " ")
+	if i := strings.Index(doc, ". "); i >= 0 {
+		doc = doc[:i+1]
+	}
+	if i := strings.Index(doc, " Points:"); i >= 0 {
+		doc = doc[:i]
+	}
+	return doc
+}
