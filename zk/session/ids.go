@@ -1,0 +1,85 @@
+package session
+
+// SuperSecret is ZooKeeper's password secret (ZooKeeperServer.superSecret).
+// Using it gives the passwords a real ZooKeeper would give.
+const SuperSecret int64 = 0xB3415C00
+
+// DefaultMinTimeout and DefaultMaxTimeout are the bounds ZooKeeper uses when
+// zoo.cfg sets no minSessionTimeout/maxSessionTimeout: 2 and 20 ticks
+// (ZooKeeperServer.getMinSessionTimeout, getMaxSessionTimeout).
+func DefaultMinTimeout(tickMs int32) int32 { return 2 * tickMs }
+func DefaultMaxTimeout(tickMs int32) int32 { return 20 * tickMs }
+
+// NegotiateTimeout clamps the client's requested timeout to [minMs, maxMs]
+// (the min first, then the max, as processConnectRequest does).
+func NegotiateTimeout(requestedMs, minMs, maxMs int32) int32 {
+	t := requestedMs
+	if t < minMs {
+		t = minMs
+	}
+	if t > maxMs {
+		t = maxMs
+	}
+	return t
+}
+
+// containerOwner is EphemeralType.CONTAINER_EPHEMERAL_OWNER (Long.MIN_VALUE):
+// the ephemeralOwner of container nodes, so never a session id.
+const containerOwner = -1 << 63
+
+// NewID is the first session id a server hands out:
+// (nowMs<<24)>>>8 | serverID<<56 (SessionTrackerImpl.initializeNextSessionId).
+// The >>> is Java's unsigned shift: it clears the top byte so that the
+// server id owns it, and sessions of different servers never collide.
+func NewID(nowMs int64, serverID int64) int64 {
+	id := int64(uint64(nowMs<<24)>>8) | serverID<<56
+	if id == containerOwner { // unlikely, but ZooKeeper checks it too
+		id++
+	}
+	return id
+}
+
+// Password is the session's 16-byte password: the first 16 bytes of
+// java.util.Random(id ^ secret).nextBytes (ZooKeeperServer.generatePasswd).
+func Password(id int64, secret int64) []byte {
+	r := newJavaRandom(id ^ secret)
+	p := make([]byte, 16)
+	r.nextBytes(p)
+	return p
+}
+
+// javaRandom is java.util.Random: a 48-bit linear congruential generator
+// (Knuth, TAOCP vol. 2 §3.2.1; the constants are in Random's Javadoc).
+type javaRandom struct{ seed uint64 }
+
+const (
+	lcgMultiplier = 0x5DEECE66D
+	lcgAddend     = 0xB
+	lcgMask       = 1<<48 - 1
+)
+
+func newJavaRandom(seed int64) *javaRandom {
+	return &javaRandom{seed: (uint64(seed) ^ lcgMultiplier) & lcgMask}
+}
+
+// next returns the top bits bits of the next state, as a signed int32.
+func (r *javaRandom) next(bits uint) int32 {
+	r.seed = (r.seed*lcgMultiplier + lcgAddend) & lcgMask
+	return int32(int64(r.seed) >> (48 - bits))
+}
+
+// nextInt is Random.nextInt().
+func (r *javaRandom) nextInt() int32 { return r.next(32) }
+
+// nextBytes is Random.nextBytes: each nextInt gives up to 4 bytes, low byte
+// first.
+func (r *javaRandom) nextBytes(b []byte) {
+	for i := 0; i < len(b); {
+		rnd := r.nextInt()
+		for n := min(len(b)-i, 4); n > 0; n-- {
+			b[i] = byte(rnd)
+			rnd >>= 8
+			i++
+		}
+	}
+}

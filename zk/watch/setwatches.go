@@ -1,0 +1,64 @@
+package watch
+
+import (
+	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/watch/watcher"
+)
+
+// SetWatches re-registers the watches a client held before it reconnected
+// (setWatches 101 and setWatches2 105; DataTree.setWatches). relZxid is the
+// last zxid the client saw (sw.RelativeZxid, passed on its own so that the
+// server can hand over either record). A one-shot watch whose event the
+// client missed while it was away fires at once instead of being set:
+//
+//	data watch:  node missing -> NodeDeleted; mzxid > relZxid -> NodeDataChanged
+//	exist watch: node exists  -> NodeCreated
+//	child watch: node missing -> NodeDeleted; pzxid > relZxid -> NodeChildrenChanged
+//
+// Persistent and persistent-recursive watches are simply set again: a
+// client cannot learn from them what it missed (zookeeper.md §5, watches).
+// The deliveries come in the order of the lists (data, exist, child).
+func (m *Manager) SetWatches(tree watcher.TreeView, relZxid int64, sw proto.SetWatches2, w watcher.ID) []watcher.Delivery {
+	var out []watcher.Delivery
+	fire := func(t proto.EventType, path string) {
+		out = append(out, watcher.Delivery{Watcher: w, Event: proto.WatcherEvent{
+			Type: t, State: proto.StateSyncConnected, Path: path,
+		}})
+	}
+	for _, p := range sw.Data {
+		st, err := tree.Exists(p)
+		switch {
+		case err != nil:
+			fire(proto.EventNodeDeleted, p)
+		case st.Mzxid > relZxid:
+			fire(proto.EventNodeDataChanged, p)
+		default:
+			m.Add(p, watcher.Data, w)
+		}
+	}
+	for _, p := range sw.Exist {
+		if _, err := tree.Exists(p); err == nil {
+			fire(proto.EventNodeCreated, p)
+		} else {
+			m.Add(p, watcher.Exist, w)
+		}
+	}
+	for _, p := range sw.Child {
+		st, err := tree.Exists(p)
+		switch {
+		case err != nil:
+			fire(proto.EventNodeDeleted, p)
+		case st.Pzxid > relZxid:
+			fire(proto.EventNodeChildrenChanged, p)
+		default:
+			m.Add(p, watcher.Child, w)
+		}
+	}
+	for _, p := range sw.Persistent {
+		m.Add(p, watcher.Persistent, w)
+	}
+	for _, p := range sw.PersistentRecursive {
+		m.Add(p, watcher.PersistentRecursive, w)
+	}
+	return out
+}
