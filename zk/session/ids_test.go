@@ -1,0 +1,71 @@
+package session
+
+import (
+	"encoding/hex"
+	"math"
+	"testing"
+)
+
+// Reference: zookeeper.md §1.2 (clamp to [min,max], defaults 2 and 20
+// ticks); ZooKeeperServer.processConnectRequest.
+func TestNegotiateTimeout(t *testing.T) {
+	const tick = 2000
+	lo, hi := DefaultMinTimeout(tick), DefaultMaxTimeout(tick)
+	if lo != 4000 || hi != 40000 {
+		t.Fatalf("defaults for tick %d = [%d,%d], want [4000,40000]", tick, lo, hi)
+	}
+	for _, tc := range []struct{ req, want int32 }{
+		{0, 4000}, {-5, 4000}, {3999, 4000}, {4000, 4000}, {10000, 10000},
+		{30000, 30000}, {40000, 40000}, {40001, 40000}, {math.MaxInt32, 40000},
+	} {
+		if got := NegotiateTimeout(tc.req, lo, hi); got != tc.want {
+			t.Errorf("NegotiateTimeout(%d, %d, %d) = %d, want %d", tc.req, lo, hi, got, tc.want)
+		}
+	}
+	// min is applied first, then max: a misconfigured min > max gives max.
+	if got := NegotiateTimeout(1, 50, 10); got != 10 {
+		t.Errorf("NegotiateTimeout(1, 50, 10) = %d, want 10", got)
+	}
+}
+
+// Reference: SessionTrackerImpl.initializeNextSessionId; values computed
+// with Java 17: ((now<<24)>>>8)|(sid<<56).
+func TestNewID(t *testing.T) {
+	for _, tc := range []struct {
+		now, sid, want int64
+	}{
+		{1, 1, 1<<56 | 1<<16},
+		{0x7fffffffffff, 3, 0x03ffffffffff0000}, // >>> clears the sign bits
+		{-1, 0, 0x00ffffffffff0000},             // signed >> would give 0xffff...
+		{0, 0x80, math.MinInt64 + 1},            // never the container owner
+	} {
+		if got := NewID(tc.now, tc.sid); got != tc.want {
+			t.Errorf("NewID(%#x, %d) = %#x, want %#x", tc.now, tc.sid, got, tc.want)
+		}
+	}
+}
+
+// Reference: ZooKeeperServer.generatePasswd; the expected bytes are
+// java.util.Random(id ^ 0xB3415C00L).nextBytes(new byte[16]) from Java 17.
+func TestPasswordMatchesJava(t *testing.T) {
+	for _, tc := range []struct {
+		id   int64
+		want string
+	}{
+		{0, "f22acd4a97e69d6d20a49bb638eadb38"},
+		{1, "054cc74a37327db215e702e20c73f005"},
+		{0x0100017f2a3b4c5d, "b5b0fa34b6e8e935679413e166da5a7f"},
+		{-1, "20f62cb5648dc2d771471c8a2486a9ee"},
+	} {
+		if got := hex.EncodeToString(Password(tc.id, SuperSecret)); got != tc.want {
+			t.Errorf("Password(%#x) = %s, want %s", tc.id, got, tc.want)
+		}
+	}
+	// Random(0).nextInt() and Random(42).nextInt(), from Random's contract.
+	if got := newJavaRandom(0).nextInt(); got != -1155484576 {
+		t.Errorf("Random(0).nextInt() = %d", got)
+	}
+	if got := newJavaRandom(42).nextInt(); got != -1170105035 {
+		t.Errorf("Random(42).nextInt() = %d", got)
+	}
+}
