@@ -9,12 +9,16 @@ import (
 
 // Reference: ExpiryQueue.roundToNextInterval: ((t / tick) + 1) * tick.
 func TestBucketRounding(t *testing.T) {
-	tr := NewTracker(2000)
-	for _, tc := range []struct{ ms, want int64 }{
+	for _, tc := range []struct{ due, bucket int64 }{
 		{0, 2000}, {1, 2000}, {1999, 2000}, {2000, 4000}, {2001, 4000}, {39999, 40000},
 	} {
-		if got := tr.bucketOf(tc.ms); got != tc.want {
-			t.Errorf("bucketOf(%d) = %d, want %d", tc.ms, got, tc.want)
+		tr := NewTracker(2000)
+		tr.Add(1, 1000, tc.due-1000)
+		if got := tr.Expire(tc.bucket - 1); len(got) != 0 {
+			t.Errorf("due %d: expired at %d, before its bucket %d", tc.due, tc.bucket-1, tc.bucket)
+		}
+		if got := tr.Expire(tc.bucket); !slices.Equal(got, []int64{1}) {
+			t.Errorf("due %d: Expire(%d) = %v, want [1]", tc.due, tc.bucket, got)
 		}
 	}
 }

@@ -165,8 +165,8 @@ func TestRemoveWatcher(t *testing.T) {
 	if diff := cmp.Diff([]ID{2}, ids(m.Trigger(ev(proto.EventNodeDataChanged, "/a")))); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if m.Count() != 0 || m.recursive != 0 || len(m.byPath) != 0 || len(m.byWatcher) != 0 {
-		t.Errorf("state left behind: %+v", m)
+	if m.Count() != 0 || m.Trigger(ev(proto.EventNodeCreated, "/q")) != nil {
+		t.Errorf("watches left behind: %v", m.Watches())
 	}
 }
 
