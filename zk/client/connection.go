@@ -52,6 +52,9 @@ func (c *Conn) serve(nc net.Conn, br *bufio.Reader, addr string) error {
 	batches := c.watches.setWatches(c.lastZxid, setWatchesMaxBytes)
 	c.mu.Unlock()
 
+	recvDone := make(chan error, 1)
+	go func() { recvDone <- c.recv(cn, timeout) }()
+
 	// Prime the connection before any queued request goes out: the auths
 	// first (later requests may need them), then re-register the watches.
 	var err error
@@ -65,8 +68,6 @@ func (c *Conn) serve(nc net.Conn, br *bufio.Reader, addr string) error {
 			err = c.send(cn, newRequest(b.op, b.rec, nil), timeout)
 		}
 	}
-	recvDone := make(chan error, 1)
-	go func() { recvDone <- c.recv(cn, timeout) }()
 	if err != nil {
 		return c.teardown(cn, recvDone, err, ErrConnectionClosed)
 	}
@@ -192,6 +193,8 @@ func (c *Conn) recv(cn *connection, timeout time.Duration) error {
 		cn.nc.SetReadDeadline(time.Now().Add(readTimeout))
 		frame, err := readFrame(cn.br)
 		if err != nil {
+			// Close at once, so a writer blocked on a dead peer wakes up.
+			cn.nc.Close()
 			return err
 		}
 		d := proto.NewDecoder(frame)

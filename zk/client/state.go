@@ -16,10 +16,10 @@ import "fmt"
 type State int32
 
 const (
-	StateConnecting   State = 1  // dialing or handshaking (Java's CONNECTING)
-	StateConnected    State = 3  // session established (KeeperState SyncConnected)
-	StateDisconnected State = 0  // lost a connection; trying the next server
-	StateAuthFailed   State = 4  // a resent AddAuth was refused on reconnect
+	StateConnecting   State = 1 // dialing or handshaking (Java's CONNECTING)
+	StateConnected    State = 3 // session established (KeeperState SyncConnected)
+	StateDisconnected State = 0 // lost a connection; trying the next server
+	StateAuthFailed   State = 4 // a resent AddAuth was refused on reconnect
 	StateExpired      State = -112
 	StateClosed       State = 7
 )
