@@ -516,3 +516,32 @@ func containsLine(text, prefix string) bool {
 	}
 	return false
 }
+
+// TestFailedWritesTakeZxid checks that a write that fails its checks still
+// consumes a zxid (it is logged as an error txn), while a failed read does
+// not. No other session writes while it runs (tests run one at a time).
+//
+// Reference: zookeeper.md §1.5 "Failed writes still consume a zxid";
+// PrepRequestProcessor (ErrorTxn), Zab paper §4.1 "errorTXN".
+func TestFailedWritesTakeZxid(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg *target) {
+		s := connect(t, tg.addr, sessionTimeout)
+		root := newRoot(t, s)
+		x := root + "/x"
+		mustCreate(t, s, x, nil, 0)
+		_, st0, _ := s.Get(x)
+		_, err := s.Set(x, nil, 5) // BADVERSION: a zxid
+		wantErr(t, "set with bad version", err, zk.ErrBadVersion)
+		_, err = s.Create(x, nil, 0, openACL) // NODEEXISTS: a zxid
+		wantErr(t, "create existing", err, zk.ErrNodeExists)
+		_, _, err = s.Get(root + "/missing") // a read: no zxid
+		wantErr(t, "get missing", err, zk.ErrNoNode)
+		st1, err := s.Set(x, nil, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := st1.Mzxid - st0.Mzxid; d != 3 {
+			t.Errorf("mzxid advanced by %d over two failed writes and one set, want 3", d)
+		}
+	})
+}
