@@ -64,6 +64,14 @@ func (t *Tree) deleteNode(path string, zxid int64) ([]proto.WatcherEvent, error)
 	if n == nil {
 		return nil, zkerr.NoNode
 	}
+	// A live delete has no children (prepDelete checked), but replaying a
+	// log twice over its own result can delete a node whose children were
+	// re-created later in the log. ZooKeeper would leave them orphaned in
+	// its map; we drop the subtree, so the invariants hold and the replay
+	// re-creates them.
+	for c := range n.children {
+		t.deleteNode(zpath.Join(path, c), zxid)
+	}
 	t.detach(path, n)
 	return []proto.WatcherEvent{
 		{Type: proto.EventNodeDeleted, State: proto.StateSyncConnected, Path: path},
