@@ -110,8 +110,8 @@ func (sc *score) print(w io.Writer, l Lab, solution bool) {
 		fmt.Fprintf(w, "\nFailures (handout: %s/README.md):\n", l.labDir())
 		for _, r := range failures {
 			fmt.Fprintf(w, "\n  %s", r.Test)
-			if r.Summary != "" {
-				fmt.Fprintf(w, " — %s", r.Summary)
+			if sum := strings.TrimPrefix(r.Summary, r.Test+" "); sum != "" {
+				fmt.Fprintf(w, " — %s", clip(sum, 110))
 			}
 			fmt.Fprintln(w)
 			if r.Reference != "" {
