@@ -105,8 +105,9 @@ func diffTrees(t *testing.T, what string, want, got *Tree) {
 // recount recomputes the data size from scratch, to check the counter.
 func (t *Tree) recount() int64 {
 	var s int64
-	for p, n := range t.nodes {
-		s += int64(len(p) + len(n.data))
-	}
+	_ = t.Walk(func(p string, n NodeData) error {
+		s += int64(len(p) + len(n.Data))
+		return nil
+	})
 	return s
 }

@@ -39,22 +39,25 @@ func (t *Tree) save(path string) saved {
 	return saved{path: path, present: ok, node: n}
 }
 
-// rollback restores saved nodes, newest first.
-func (t *Tree) rollback(undo []saved) {
+// rollback restores saved nodes, newest first. It can only fail if
+// putNode or deleteNode is broken (say, an unfinished lab): the error then
+// says so instead of crashing the server.
+func (t *Tree) rollback(undo []saved) error {
 	for i := len(undo) - 1; i >= 0; i-- {
 		s := undo[i]
 		if s.present {
 			if err := t.putNode(s.path, s.node.Data, s.node.ACL, s.node.Stat); err != nil {
-				panic(fmt.Sprintf("znode: multi rollback of %s: %v", s.path, err))
+				return fmt.Errorf("%w: multi rollback of %s: %w", zkerr.SystemError, s.path, err)
 			}
 		} else if _, ok := t.nodeData(s.path); ok {
 			// A node the multi created. zxid 0 leaves the parent's pzxid
 			// alone; the parent is restored right after anyway.
 			if _, err := t.deleteNode(s.path, 0); err != nil {
-				panic(fmt.Sprintf("znode: multi rollback of %s: %v", s.path, err))
+				return fmt.Errorf("%w: multi rollback of %s: %w", zkerr.SystemError, s.path, err)
 			}
 		}
 	}
+	return nil
 }
 
 func (t *Tree) executeMulti(req Request) Result {
@@ -104,7 +107,7 @@ func (t *Tree) executeMulti(req Request) Result {
 			Events:   events,
 		}
 	}
-	t.rollback(undo)
+	rollbackErr := t.rollback(undo)
 	failSubs := make([]proto.SubTxn, len(mr.Ops))
 	failResults := make([]proto.MultiResult, len(mr.Ops))
 	for i := range mr.Ops {
@@ -127,6 +130,9 @@ func (t *Tree) executeMulti(req Request) Result {
 		// Not a ZooKeeper outcome but a bug (e.g. an unfinished lab
 		// function): surface it rather than hide it in a result.
 		res.Err = failErr
+	}
+	if rollbackErr != nil {
+		res.Err = rollbackErr
 	}
 	return res
 }

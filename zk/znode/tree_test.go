@@ -307,14 +307,14 @@ func TestApplyEqualsExecute(t *testing.T) {
 		_ = mid.Walk(func(p string, n NodeData) error { return snap.Restore(p, n) })
 		diffTrees(t, "snapshot restore", mid, snap)
 		from := max(0, cut-r.IntN(10))
-		if snap.recount() != snap.dataSize {
-			t.Fatalf("after restore: %d vs %d", snap.recount(), snap.dataSize)
+		if snap.recount() != snap.ApproximateDataSize() {
+			t.Fatalf("after restore: %d vs %d", snap.recount(), snap.ApproximateDataSize())
 		}
 		for pass := 0; pass < 2; pass++ {
 			for _, txn := range w.log[from:] {
 				snap.Apply(txn)
-				if snap.recount() != snap.dataSize {
-					t.Fatalf("pass %d %v %+v: size %d, counter %d", pass, txn.Header, txn.Record, snap.recount(), snap.dataSize)
+				if snap.recount() != snap.ApproximateDataSize() {
+					t.Fatalf("pass %d %v %+v: size %d, counter %d", pass, txn.Header, txn.Record, snap.recount(), snap.ApproximateDataSize())
 				}
 			}
 		}
