@@ -73,7 +73,7 @@ func FreePort() (int, error) {
 // StartApache writes a zoo.cfg into cfg.Dir, starts
 // org.apache.zookeeper.server.quorum.QuorumPeerMain on it (standalone, on
 // 127.0.0.1, all four-letter words whitelisted, admin server off) and waits
-// until it answers ruok.
+// until it serves (srvr reports Mode: standalone).
 func StartApache(cfg ApacheConfig) (*Apache, error) {
 	cp, err := ApacheClasspath()
 	if err != nil {
@@ -139,11 +139,13 @@ func startApacheOnce(cp string, cfg ApacheConfig, attempt int) (*Apache, error) 
 	a := &Apache{addr: fmt.Sprintf("127.0.0.1:%d", port), cmd: cmd, done: make(chan struct{}), log: logPath}
 	go func() { cmd.Wait(); logf.Close(); close(a.done) }()
 
-	// Poll ruok until the server answers or the JVM dies. Polling an external
-	// process is the one wait here that has no event to block on.
+	// Poll srvr until the server serves or the JVM dies. (ruok is not
+	// enough: it answers imok while the server is still loading and closing
+	// client connections; srvr says "not currently serving requests" then.)
+	// Polling an external process is the one wait with no event to block on.
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		if out, err := FourLetterWord(a.addr, "ruok", time.Second); err == nil && out == "imok" {
+		if out, err := FourLetterWord(a.addr, "srvr", time.Second); err == nil && strings.Contains(out, "Mode: standalone") {
 			return a, nil
 		}
 		select {
@@ -153,7 +155,7 @@ func startApacheOnce(cp string, cfg ApacheConfig, attempt int) (*Apache, error) 
 		}
 	}
 	a.Close()
-	return nil, fmt.Errorf("interop: apache zookeeper did not answer ruok within 30s; log:\n%s", a.LogTail(2000))
+	return nil, fmt.Errorf("interop: apache zookeeper did not serve within 30s; log:\n%s", a.LogTail(2000))
 }
 
 // Addr is the client address, host:port.

@@ -1,10 +1,21 @@
 package interop
 
-import "errors"
+import (
+	"github.com/zkafka/zkafka/zk/server"
+)
 
 func init() {
 	starters["ours"] = func(dir string) (*target, func(), error) {
-		// TODO(interop): start zk/server in process once it lands.
-		return nil, nil, skipErr{errors.New("zk/server has not landed yet")}
+		s, err := server.Start(server.Config{
+			ClientAddr:        "127.0.0.1:0",
+			DataDir:           dir,
+			TickTime:          testTick,
+			MaxSessionTimeout: testMaxSession,
+			FourLetterWords:   []string{"*"},
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return &target{name: "ours", addr: s.Addr().String()}, func() { s.Close() }, nil
 	}
 }

@@ -12,6 +12,7 @@ import (
 type benchConfig struct {
 	sessions, inflight, requests, size int
 	workloads                          []string
+	warmup                             int // unmeasured requests per session first
 }
 
 // A workload makes request i of a session whose nodes live under prefix.
@@ -58,6 +59,13 @@ func (r report) opsPerSec() float64 { return float64(r.ops) / r.elapsed.Seconds(
 // bench runs every workload of cfg against servers and returns a report per
 // workload. Nodes go under a fresh /zkbench-<ns> root, removed at the end.
 func bench(servers []string, cfg benchConfig) ([]report, error) {
+	if cfg.warmup > 0 {
+		warm := cfg
+		warm.warmup, warm.requests, warm.workloads = 0, cfg.warmup, []string{"create", "get", "delete"}
+		if _, err := bench(servers, warm); err != nil {
+			return nil, fmt.Errorf("warm-up: %w", err)
+		}
+	}
 	root := fmt.Sprintf("/zkbench-%d", time.Now().UnixNano())
 	setup, err := dial(servers[0], 10*time.Second)
 	if err != nil {

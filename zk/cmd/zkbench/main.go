@@ -36,11 +36,12 @@ func main() {
 		work     = flag.String("workloads", "create,set,get,mix,delete", "workloads in order; mix is 80% get, 20% set")
 		compare  = flag.Bool("compare", false, "start our server and Apache ZooKeeper (if installed) and compare")
 		ticks    = flag.Duration("tick", 2*time.Second, "tickTime of the servers -compare starts")
+		warmup   = flag.Int("warmup", 500, "unmeasured create/get/delete requests per session first (JIT warm-up for Apache)")
 	)
 	flag.Parse()
 	cfg := benchConfig{
 		sessions: *sessions, inflight: *inflight, requests: *requests, size: *size,
-		workloads: strings.Split(*work, ","),
+		workloads: strings.Split(*work, ","), warmup: *warmup,
 	}
 	for _, w := range cfg.workloads {
 		if _, ok := workloads[w]; !ok {
