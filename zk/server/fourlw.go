@@ -219,4 +219,3 @@ func portOf(addr string) string {
 	i := strings.LastIndexByte(addr, ':')
 	return addr[i+1:]
 }
-

@@ -172,3 +172,5 @@ func TestGoZookeeperSmoke(t *testing.T) {
 		t.Fatal("ruok")
 	}
 }
+
+func vfsMem() *vfs.Mem { return vfs.NewMem() }
