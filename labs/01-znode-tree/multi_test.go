@@ -166,6 +166,12 @@ func TestApplyReplay(t *testing.T) {
 	}
 	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Pzxid: 10})
 	wantStat(t, tr, "/", proto.Stat{Cversion: 4, NumChildren: 2, Pzxid: 20})
+	// A create replayed after its node was deleted again (it fell inside the
+	// fuzzy window) re-creates the node but must not move the parent's
+	// cversion or pzxid back.
+	hdr.Zxid = 18
+	tr.Apply(proto.Txn{Header: hdr, Record: &proto.CreateTxn{Path: "/r", ParentCVersion: 2}})
+	wantStat(t, tr, "/", proto.Stat{Cversion: 4, NumChildren: 3, Pzxid: 20})
 	hdr.Zxid = 15
 	tr.Apply(proto.Txn{Header: hdr, Record: &proto.CreateTxn{Path: "/p/q", ParentCVersion: 1}})
 	hdr.Zxid, hdr.Type = 12, proto.OpDelete
