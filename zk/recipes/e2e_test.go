@@ -232,4 +232,3 @@ func waitChildren(t *testing.T, c *client.Conn, path string, n int) {
 		}
 	}
 }
-
