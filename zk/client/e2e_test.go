@@ -334,4 +334,3 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
-
