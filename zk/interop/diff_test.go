@@ -37,8 +37,12 @@ func TestDifferential(t *testing.T) {
 	}
 	apache, ours := getTarget(t, "apache"), getTarget(t, other)
 	worlds := []*diffWorld{newDiffWorld(t, apache), newDiffWorld(t, ours)}
+	if known(ours, "cversion") {
+		t.Logf("not comparing cversion: KNOWN DIVERGENCE %s", knownDivergences["cversion"])
+		worlds[0].hideCversion, worlds[1].hideCversion = true, true
+	}
 	g := &diffGen{r: r}
-	const ops = 400
+	const ops = 1000
 	var history []string
 	tally := map[string]int{} // "kind err=N" -> count, to show the mix is rich
 	for i := 0; i < ops; i++ {
@@ -77,7 +81,15 @@ func (o diffOp) String() string {
 	case "close":
 		return fmt.Sprintf("close+reopen s%d", o.sess)
 	}
-	return fmt.Sprintf("s%d %s %s data=%q mode=%d version=%d", o.sess, o.kind, o.path, o.data, o.mode, o.version)
+	switch o.kind {
+	case "get", "exists", "children":
+		return fmt.Sprintf("s%d %s %s", o.sess, o.kind, o.path)
+	case "create":
+		return fmt.Sprintf("s%d create %s data=%q mode=%d", o.sess, o.path, o.data, o.mode)
+	case "delete", "check":
+		return fmt.Sprintf("s%d %s %s version=%d", o.sess, o.kind, o.path, o.version)
+	}
+	return fmt.Sprintf("s%d %s %s data=%q version=%d", o.sess, o.kind, o.path, o.data, o.version)
 }
 
 // diffGen draws ops over a small name space, so that they collide often:
@@ -174,6 +186,8 @@ type diffWorld struct {
 	gen    [2]int
 	zxids  map[int64]string
 	labels map[int64]string
+
+	hideCversion bool
 }
 
 func newDiffWorld(t *testing.T, tg *target) *diffWorld {
@@ -211,8 +225,12 @@ func (w *diffWorld) stat(st *zk.Stat) string {
 			owner = fmt.Sprintf("unknown-session-%#x", st.EphemeralOwner)
 		}
 	}
-	return fmt.Sprintf("stat{c=%s m=%s p=%s v=%d cv=%d av=%d owner=%s len=%d kids=%d}",
-		w.zxid(st.Czxid), w.zxid(st.Mzxid), w.zxid(st.Pzxid), st.Version, st.Cversion, st.Aversion,
+	cv := fmt.Sprint(st.Cversion)
+	if w.hideCversion {
+		cv = "?" // a known divergence (divergence_test.go); INTEROP_STRICT=1 compares it
+	}
+	return fmt.Sprintf("stat{c=%s m=%s p=%s v=%d cv=%s av=%d owner=%s len=%d kids=%d}",
+		w.zxid(st.Czxid), w.zxid(st.Mzxid), w.zxid(st.Pzxid), st.Version, cv, st.Aversion,
 		owner, st.DataLength, st.NumChildren)
 }
 

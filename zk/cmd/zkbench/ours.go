@@ -1,12 +1,21 @@
 package main
 
 import (
-	"errors"
 	"time"
+
+	"github.com/zkafka/zkafka/zk/server"
 )
 
-// startOurs starts our server in process on dir.
-// TODO(zkbench): wire zk/server once it lands.
+// startOurs starts our server in process on dir, on a free 127.0.0.1 port.
 func startOurs(dir string, tick time.Duration) (addr string, stop func(), err error) {
-	return "", nil, errors.New("zk/server has not landed yet")
+	s, err := server.Start(server.Config{
+		ClientAddr:      "127.0.0.1:0",
+		DataDir:         dir + "/ours",
+		TickTime:        tick,
+		FourLetterWords: []string{"*"},
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return s.Addr().String(), func() { s.Close() }, nil
 }
