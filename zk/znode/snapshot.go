@@ -19,8 +19,12 @@ import (
 // order Walk produces). "/" and the /zookeeper nodes exist in a New tree
 // and are overwritten.
 
-// NodeData is one znode as a snapshot stores it. In Stat, NumChildren and
-// DataLength are derived; Restore ignores them.
+// NodeData is one znode as a snapshot stores it. Stat is the persisted
+// Stat (ZooKeeper's StatPersisted): Cversion counts child creates only and
+// EphemeralOwner is the raw encoding (math.MinInt64 for a container, the
+// TTL encoding), unlike the Stat the reads return to clients
+// (DataNode.copyStat). NumChildren and DataLength are derived; Restore
+// ignores them.
 type NodeData struct {
 	Data []byte
 	ACL  []proto.ACL
@@ -39,12 +43,8 @@ func (t *Tree) Node(path string) (NodeData, []string, bool) {
 
 // nodeData is Node without the children.
 func (t *Tree) nodeData(path string) (NodeData, bool) {
-	data, stat, err := t.GetData(path)
-	if err != nil {
-		return NodeData{}, false
-	}
-	acl, _, _ := t.GetACL(path)
-	return NodeData{Data: data, ACL: acl, Stat: stat}, true
+	data, acl, stat, ok := t.rawNode(path)
+	return NodeData{Data: data, ACL: acl, Stat: stat}, ok
 }
 
 // Walk visits every node depth-first, parents before children, children

@@ -21,8 +21,10 @@ type Tree struct {
 	dataSize   int64                         // Σ len(path)+len(data)
 }
 
-// node is one znode. stat.NumChildren and stat.DataLength are not kept up
-// to date here; statOf derives them from children and data.
+// node is one znode. stat is the persisted Stat (StatPersisted): its
+// cversion counts child creates only and its ephemeralOwner is the raw
+// encoding. NumChildren and DataLength are not kept in it; they are
+// derived from children and data.
 type node struct {
 	data     []byte
 	acl      []proto.ACL
@@ -30,15 +32,33 @@ type node struct {
 	children map[string]struct{} // child names (not paths)
 }
 
-func (n *node) statOf() proto.Stat {
+// rawStat is the persisted Stat with the derived fields filled in.
+func (n *node) rawStat() proto.Stat {
 	s := n.stat
 	s.DataLength = int32(len(n.data))
 	s.NumChildren = int32(len(n.children))
 	return s
 }
 
+// statOf is the Stat as clients see it (DataNode.copyStat), which differs
+// from the persisted one in two fields:
+//   - cversion is reported as 2*creates - numChildren: "for every create
+//     there is a delete except for the children still present", so the
+//     client sees the number of child changes (creates + deletes);
+//   - ephemeralOwner is 0 unless the node is a real ephemeral (containers
+//     and TTL nodes show 0).
+func (n *node) statOf() proto.Stat {
+	s := n.rawStat()
+	s.Cversion = s.Cversion*2 - s.NumChildren
+	if ephemeral.Of(s.EphemeralOwner) != ephemeral.Normal {
+		s.EphemeralOwner = 0
+	}
+	return s
+}
+
 // New returns the tree a fresh server starts with: "/", "/zookeeper",
-// "/zookeeper/quota" and "/zookeeper/config", all with a zero Stat. The
+// "/zookeeper/quota" and "/zookeeper/config", all with a zero persisted
+// Stat (so clients see cversion -1 on "/" and -2 on "/zookeeper"). The
 // config node is read-only for everybody and its aversion is -1, because
 // DataTree.addConfigNode sets its ACL with setACL(..., version -1).
 func New() *Tree {
@@ -181,6 +201,17 @@ func (t *Tree) NodeCount() int { return len(t.nodes) + 1 }
 // nodes of len(path) + len(data) (DataTree.getNodeSize). A fresh tree
 // reports 44.
 func (t *Tree) ApproximateDataSize() int64 { return t.dataSize }
+
+// rawNode returns a node with its persisted Stat (cversion counting
+// creates only, ephemeralOwner undecoded): what a snapshot stores and
+// putNode takes back.
+func (t *Tree) rawNode(path string) (data []byte, acl []proto.ACL, stat proto.Stat, ok bool) {
+	n := t.nodes[path]
+	if n == nil {
+		return nil, nil, proto.Stat{}, false
+	}
+	return n.data, n.acl, n.rawStat(), true
+}
 
 // putNode stores a node exactly as given, for snapshot restore and for
 // rolling back a failed multi: it inserts it under its existing parent

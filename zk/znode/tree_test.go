@@ -22,10 +22,15 @@ func TestNew(t *testing.T) {
 		t.Errorf("ApproximateDataSize = %d, want 44", got)
 	}
 	kids, st, err := tr.Children("/")
-	if err != nil || len(kids) != 1 || kids[0] != "zookeeper" || st != (proto.Stat{NumChildren: 1}) {
+	if err != nil || len(kids) != 1 || kids[0] != "zookeeper" || st != (proto.Stat{NumChildren: 1, Cversion: -1}) {
 		t.Errorf("Children(/) = %v %+v %v", kids, st, err)
 	}
-	kids, _, _ = tr.Children("/zookeeper")
+	// Clients see cversion = 2*creates - numChildren (DataNode.copyStat):
+	// -1 on a fresh root, -2 on /zookeeper, as zkCli's "stat /" shows.
+	kids, st, _ = tr.Children("/zookeeper")
+	if st.Cversion != -2 {
+		t.Errorf("cversion(/zookeeper) = %d, want -2", st.Cversion)
+	}
 	if len(kids) != 2 || kids[0] != "config" || kids[1] != "quota" {
 		t.Errorf("Children(/zookeeper) = %v", kids)
 	}
@@ -51,14 +56,17 @@ func TestCreateStatAndParent(t *testing.T) {
 		t.Errorf("events %v", res.Events)
 	}
 	root, _ := w.t.Exists("/")
-	if root.Cversion != 1 || root.Pzxid != 1 || root.NumChildren != 2 {
-		t.Errorf("root stat %+v", root)
+	raw, _, _ := w.t.Node("/")
+	if root.Cversion != 0 || raw.Stat.Cversion != 1 || root.Pzxid != 1 || root.NumChildren != 2 {
+		t.Errorf("root stat %+v (persisted cversion %d)", root, raw.Stat.Cversion)
 	}
-	// Delete: pzxid moves, cversion does not (3.8 DataTree.deleteNode).
+	// Delete: pzxid moves; the persisted cversion does not (3.8
+	// DataTree.deleteNode), but the reported one (2*creates - children) does.
 	mustOK(t, w.exec(7, proto.OpDelete, &proto.DeleteRequest{Path: "/a", Version: -1}))
 	root, _ = w.t.Exists("/")
-	if root.Cversion != 1 || root.Pzxid != 2 || root.NumChildren != 1 {
-		t.Errorf("root stat after delete %+v", root)
+	raw, _, _ = w.t.Node("/")
+	if root.Cversion != 1 || raw.Stat.Cversion != 1 || root.Pzxid != 2 || root.NumChildren != 1 {
+		t.Errorf("root stat after delete %+v (persisted cversion %d)", root, raw.Stat.Cversion)
 	}
 }
 
@@ -136,11 +144,18 @@ func TestOwners(t *testing.T) {
 	mustOK(t, w.exec(42, proto.OpCreateTTL, &proto.CreateTTLRequest{Path: "/t", ACL: proto.OpenACLUnsafe, Flags: proto.ModePersistentWithTTL, TTL: 500}))
 	mustOK(t, w.exec(42, proto.OpCreate, &proto.CreateRequest{Path: "/c/x", ACL: proto.OpenACLUnsafe, Flags: proto.ModeEphemeral}))
 	mustOK(t, w.exec(42, proto.OpCreate, &proto.CreateRequest{Path: "/t/x", ACL: proto.OpenACLUnsafe}))
-	e, _ := w.t.Exists("/e")
-	c, _ := w.t.Exists("/c")
-	tt, _ := w.t.Exists("/t")
-	if e.EphemeralOwner != 42 || c.EphemeralOwner != math.MinInt64 || ephemeral.TTLOf(tt.EphemeralOwner) != 500 {
-		t.Errorf("owners %x %x %x", e.EphemeralOwner, c.EphemeralOwner, tt.EphemeralOwner)
+	e, _, _ := w.t.Node("/e")
+	c, _, _ := w.t.Node("/c")
+	ttl, _, _ := w.t.Node("/t")
+	tt := ttl.Stat
+	if e.Stat.EphemeralOwner != 42 || c.Stat.EphemeralOwner != math.MinInt64 || ephemeral.TTLOf(tt.EphemeralOwner) != 500 {
+		t.Errorf("persisted owners %x %x %x", e.Stat.EphemeralOwner, c.Stat.EphemeralOwner, tt.EphemeralOwner)
+	}
+	// Clients see 0 for containers and TTL nodes (DataNode.getClientEphemeralOwner).
+	for p, want := range map[string]int64{"/e": 42, "/c": 0, "/t": 0} {
+		if st, _ := w.t.Exists(p); st.EphemeralOwner != want {
+			t.Errorf("client ephemeralOwner(%s) = %x, want %x", p, st.EphemeralOwner, want)
+		}
 	}
 	if got := w.t.Ephemerals(42); len(got) != 2 || got[0] != "/c/x" || got[1] != "/e" {
 		t.Errorf("Ephemerals = %v", got)

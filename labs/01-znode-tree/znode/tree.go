@@ -35,7 +35,16 @@ func New() *Tree {
 }
 
 // GetData returns a node's data and Stat, or zkerr.NoNode.
-// Stat.DataLength and Stat.NumChildren must be current.
+//
+// Every Stat you hand out (here, in the other reads, and from createNode,
+// setData and setACL) is the Stat as *clients* see it (DataNode.copyStat),
+// which is not quite what you store:
+//   - DataLength and NumChildren are current;
+//   - Cversion is reported as 2*cversion - NumChildren, where the stored
+//     cversion counts creates only: clients see creates + deletes;
+//   - EphemeralOwner is 0 unless ephemeral.Of(owner) == ephemeral.Normal.
+//
+// Hint: write one helper that turns a stored node into a client Stat.
 func (t *Tree) GetData(path string) ([]byte, proto.Stat, error) {
 	// Your code here (lab 1).
 	return nil, proto.Stat{}, fmt.Errorf("not implemented: lab 1 (Tree.GetData)")
@@ -87,6 +96,16 @@ func (t *Tree) NodeCount() int {
 func (t *Tree) ApproximateDataSize() int64 {
 	// Your code here (lab 1).
 	return 0
+}
+
+// rawNode returns a node with its *stored* Stat: cversion counting
+// creates only, ephemeralOwner as stored (math.MinInt64 for containers,
+// the TTL encoding), DataLength and NumChildren current. ok is false if
+// the node does not exist. Snapshots (snapshot.go) and the multi rollback
+// read nodes through it and write them back with putNode.
+func (t *Tree) rawNode(path string) (data []byte, acl []proto.ACL, stat proto.Stat, ok bool) {
+	// Your code here (lab 1).
+	return nil, nil, proto.Stat{}, false
 }
 
 // putNode stores a node exactly as given. If path exists, replace its
