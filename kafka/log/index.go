@@ -1,0 +1,148 @@
+package log
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/zkafka/zkafka/labs/sim/vfs"
+)
+
+// The two sparse indexes of a segment (kafka.md §3). Both live in memory
+// as a slice — the source of truth while the segment is open — and on disk
+// as fixed-size big-endian entries appended to a file, so a restart can
+// load them instead of re-reading the log.
+//
+//	.index      8 bytes: relativeOffset u32 | position u32
+//	.timeindex 12 bytes: timestamp i64      | relativeOffset u32
+//
+// Offsets are stored relative to the segment's base offset, which is why
+// a segment must roll before an offset no longer fits 32 bits.
+// Reference: AK OffsetIndex.scala, TimeIndex.scala, AbstractIndex.scala.
+
+const (
+	offsetEntrySize = 8
+	timeEntrySize   = 12
+)
+
+// errIndexFull is returned when an index has no room for another entry;
+// the log rolls before that can happen (segment.shouldRoll).
+var errIndexFull = errors.New("log: index is full")
+
+// indexEntry maps an offset to the file position of the batch run that
+// contains it. offset is absolute in memory, relative on disk.
+type indexEntry struct {
+	offset int64
+	pos    int64
+}
+
+// offsetIndex is a segment's .index.
+type offsetIndex struct {
+	file       vfs.File
+	base       int64
+	maxEntries int
+	entries    []indexEntry // strictly increasing offsets and positions
+}
+
+func newOffsetIndex(f vfs.File, base int64, maxEntries int) *offsetIndex {
+	return &offsetIndex{file: f, base: base, maxEntries: maxEntries}
+}
+
+// isFull reports whether the index holds maxEntries entries.
+func (x *offsetIndex) isFull() bool { return len(x.entries) >= x.maxEntries }
+
+// append adds the entry (offset, pos) in memory and on disk. Entries must
+// grow: an offset not above the last entry's is a bug in the caller.
+func (x *offsetIndex) append(offset, pos int64) error {
+	if x.isFull() {
+		return errIndexFull
+	}
+	if n := len(x.entries); n > 0 && (offset <= x.entries[n-1].offset || pos <= x.entries[n-1].pos) {
+		return fmt.Errorf("log: index entry (%d, %d) does not follow (%d, %d)",
+			offset, pos, x.entries[n-1].offset, x.entries[n-1].pos)
+	}
+	var b [offsetEntrySize]byte
+	binary.BigEndian.PutUint32(b[0:], uint32(offset-x.base))
+	binary.BigEndian.PutUint32(b[4:], uint32(pos))
+	if _, err := x.file.WriteAt(b[:], int64(len(x.entries))*offsetEntrySize); err != nil {
+		return err
+	}
+	x.entries = append(x.entries, indexEntry{offset: offset, pos: pos})
+	return nil
+}
+
+// lookup returns the entry with the greatest offset <= target: where a
+// scan for target may start. With no such entry it returns (base, 0),
+// the start of the segment.
+func (x *offsetIndex) lookup(target int64) (indexEntry, error) {
+	// The first entry with offset > target; the one before it is ours.
+	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].offset > target })
+	if i == 0 {
+		return indexEntry{offset: x.base, pos: 0}, nil
+	}
+	return x.entries[i-1], nil
+}
+
+// timeEntry says: up to offset, no record had a timestamp above
+// timestamp, and offset is where that maximum was first reached.
+type timeEntry struct {
+	timestamp int64
+	offset    int64
+}
+
+// timeIndex is a segment's .timeindex.
+type timeIndex struct {
+	file       vfs.File
+	base       int64
+	maxEntries int
+	entries    []timeEntry // strictly increasing timestamps, non-decreasing offsets
+}
+
+func newTimeIndex(f vfs.File, base int64, maxEntries int) *timeIndex {
+	return &timeIndex{file: f, base: base, maxEntries: maxEntries}
+}
+
+func (x *timeIndex) isFull() bool { return len(x.entries) >= x.maxEntries }
+
+// last is the last entry, or (-1, base) for an empty index (TimeIndex.lastEntry).
+func (x *timeIndex) last() timeEntry {
+	if len(x.entries) == 0 {
+		return timeEntry{timestamp: -1, offset: x.base}
+	}
+	return x.entries[len(x.entries)-1]
+}
+
+// maybeAppend adds (timestamp, offset) only if timestamp is above the last
+// entry's: the time index is monotonic even when producers' clocks are not.
+func (x *timeIndex) maybeAppend(timestamp, offset int64) error {
+	last := x.last()
+	if timestamp <= last.timestamp {
+		return nil
+	}
+	if offset < last.offset {
+		return fmt.Errorf("log: time index offset %d is below the last entry's %d", offset, last.offset)
+	}
+	if x.isFull() {
+		return errIndexFull
+	}
+	var b [timeEntrySize]byte
+	binary.BigEndian.PutUint64(b[0:], uint64(timestamp))
+	binary.BigEndian.PutUint32(b[8:], uint32(offset-x.base))
+	if _, err := x.file.WriteAt(b[:], int64(len(x.entries))*timeEntrySize); err != nil {
+		return err
+	}
+	x.entries = append(x.entries, timeEntry{timestamp: timestamp, offset: offset})
+	return nil
+}
+
+// lookup returns the entry with the greatest timestamp <= ts, or
+// (-1, base) if every entry is later: where a search for the first record
+// with timestamp >= ts may start.
+func (x *timeIndex) lookup(ts int64) (timeEntry, error) {
+	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].timestamp > ts })
+	if i == 0 {
+		return timeEntry{timestamp: -1, offset: x.base}, nil
+	}
+	return x.entries[i-1], nil
+}
