@@ -94,8 +94,10 @@ func (s *segment) findOffsetByTimestamp(ts, startOffset int64) (offset, timestam
 	if err != nil {
 		return 0, 0, false, err
 	}
-	from := max(te.offset, startOffset)
-	pos, h, ok, err := s.translateOffset(from)
+	// Records before te.offset's batch are all older than te.timestamp
+	// (<= ts), so the scan may start at that batch; records before the log
+	// start offset are skipped.
+	pos, h, ok, err := s.translateOffset(max(te.offset, startOffset))
 	if err != nil || !ok {
 		return 0, 0, false, err
 	}
@@ -105,7 +107,7 @@ func (s *segment) findOffsetByTimestamp(ts, startOffset int64) (offset, timestam
 		if h, err = s.readHeaderAt(pos, &hb); err != nil {
 			return 0, 0, false, err
 		}
-		if h.MaxTimestamp < ts || h.LastOffset() < from {
+		if h.MaxTimestamp < ts || h.LastOffset() < startOffset {
 			continue
 		}
 		batch = append(batch[:0], make([]byte, h.Size())...)
@@ -123,7 +125,7 @@ func (s *segment) findOffsetByTimestamp(ts, startOffset int64) (offset, timestam
 			if h.Attributes.LogAppendTime() {
 				t = h.MaxTimestamp
 			}
-			if t >= ts && off >= from {
+			if t >= ts && off >= startOffset {
 				return off, t, true, nil
 			}
 		}
