@@ -3,8 +3,8 @@ package log
 import (
 	"bytes"
 	"errors"
-	"math/rand/v2"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
