@@ -31,6 +31,10 @@ var labs = []Lab{
 			{From: "labs/02-watches-sessions/session", To: "zk/session"},
 		},
 	},
+	{
+		N: 5, Slug: "05-segment-log", Title: "The segment log",
+		Swaps: []Swap{{From: "labs/05-segment-log/log", To: "kafka/log"}},
+	},
 }
 
 func findLab(n int) (Lab, bool) {
