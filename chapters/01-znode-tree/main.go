@@ -121,8 +121,8 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 	_, err = c.Set(ctx, "/course", []byte("stale"), st.Version)
 	n.Err(err)
 
-	n.Step("Sequential nodes count with the parent's cversion")
-	n.Say("A sequential create appends the parent's cversion as ten digits (%%010d). cversion counts child creates AND deletes, so numbers are never reused, even after a delete.")
+	n.Step("Sequential nodes count the parent's child creates")
+	n.Say("A sequential create appends a counter as ten digits (%%010d): how many children the parent has ever had created, which ZooKeeper stores as the parent's cversion. A delete never lowers it, so a number is never reused.")
 	for i := 0; i < 3; i++ {
 		n.Cmd("create -s /course/job- ")
 		p, err := c.Create(ctx, "/course/job-", nil, proto.ModePersistentSequential, nil)
@@ -140,9 +140,10 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 	if p, err := c.Create(ctx, "/course/job-", nil, proto.ModePersistentSequential, nil); err != nil {
 		n.Err(err)
 	} else {
-		n.Out("Created %s   (cversion was 4: three creates and a delete)", p)
+		n.Out("Created %s   (three creates before it; the delete freed nothing)", p)
 	}
 	show(ctx, n, c, "/course")
+	n.Say("The Stat clients see reports cversion as creates plus deletes (4 + 1 = 5): ZooKeeper computes it as 2×creates − numChildren when it copies the Stat out (DataNode.copyStat).")
 
 	n.Step("Ephemeral nodes belong to a session")
 	n.Say("An ephemeral node's ephemeralOwner is the session that created it; it is deleted when that session closes or expires (chapter 2), and it may not have children.")

@@ -22,7 +22,14 @@ func hostOf(addr string) string {
 
 // reply queues a reply carrying the current zxid.
 func (c *core) reply(cn *conn, xid int32, err error, body proto.Record) {
-	c.out(cn, replyFrame(xid, c.lastZxid, int32(zkerr.CodeOf(err)), body), false)
+	code := zkerr.CodeOf(err)
+	var zc zkerr.Code
+	if err != nil && !errors.As(err, &zc) {
+		// Not a ZooKeeper code: a bug, or a lab's unfinished code. The
+		// client only sees SYSTEMERROR, so say what really happened here.
+		c.s.log.Warn("request failed with an error that is not a ZooKeeper code; replying SYSTEMERROR", "xid", xid, "err", err)
+	}
+	c.out(cn, replyFrame(xid, c.lastZxid, int32(code), body), false)
 }
 
 // request handles one request after the handshake
