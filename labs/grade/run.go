@@ -96,6 +96,9 @@ func (r *Results) read(in io.Reader, echo io.Writer) error {
 var (
 	seedRE   = regexp.MustCompile(`SEED=(\d+)`)
 	notImpRE = regexp.MustCompile(`not implemented: lab \d+[^\n"]*`)
+	// logLineRE matches a server log line routed into the test output by
+	// sim.Logger: context, not the reason a test failed.
+	logLineRE = regexp.MustCompile(`^testlog\.go:\d+: (DEBUG|INFO|WARN|ERROR) `)
 )
 
 // seed finds the SEED=… a randomized test logged, if any.
@@ -121,7 +124,7 @@ func (o *Outcome) reason() string {
 		if t == "" || strings.HasPrefix(t, "=== ") || strings.HasPrefix(t, "--- ") || strings.HasPrefix(t, "SEED=") {
 			continue
 		}
-		if strings.Contains(t, "SEED=") {
+		if strings.Contains(t, "SEED=") || logLineRE.MatchString(t) {
 			continue
 		}
 		return t
