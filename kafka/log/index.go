@@ -72,6 +72,8 @@ func (x *offsetIndex) append(offset, pos int64) error {
 	return nil
 }
 
+// #region lookup
+
 // lookup returns the entry with the greatest offset <= target: where a
 // scan for target may start. With no such entry it returns (base, 0),
 // the start of the segment.
@@ -83,6 +85,8 @@ func (x *offsetIndex) lookup(target int64) (indexEntry, error) {
 	}
 	return x.entries[i-1], nil
 }
+
+// #endregion lookup
 
 // timeEntry says: up to offset, no record had a timestamp above
 // timestamp, and offset is where that maximum was first reached.

@@ -6,6 +6,8 @@ import (
 	"github.com/zkafka/zkafka/kafka/record"
 )
 
+// #region recover
+
 // recover rebuilds the segment from its .log after an unclean shutdown.
 // The segment must have been opened with empty indexes (their files
 // truncated). It walks the batches from position 0 and keeps each one
@@ -75,3 +77,5 @@ func (s *segment) recover() (truncated int64, err error) {
 	}
 	return truncated, nil
 }
+
+// #endregion recover

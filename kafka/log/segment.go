@@ -111,6 +111,8 @@ func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator)
 	return info, nil
 }
 
+// #region append
+
 // append writes batches (offsets already assigned, described by info) at
 // the end of the segment and maintains the indexes. The offset index gets
 // an entry when more than index.interval.bytes were appended since the
@@ -143,6 +145,8 @@ func (s *segment) append(batches []byte, info appendInfo) error {
 	return nil
 }
 
+// #endregion append
+
 // rollParams is what an append asks of the active segment.
 type rollParams struct {
 	segmentBytes int64 // segment.bytes
@@ -152,6 +156,8 @@ type rollParams struct {
 	lastOffset   int64 // the append's last offset
 	nowMs        int64
 }
+
+// #region should-roll
 
 // shouldRoll reports whether the append described by p must go to a new
 // segment (kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
@@ -174,3 +180,5 @@ func (s *segment) shouldRoll(p rollParams) bool {
 		s.index.isFull() || s.timeIndex.isFull() ||
 		rel < 0 || rel > math.MaxInt32
 }
+
+// #endregion should-roll

@@ -34,6 +34,8 @@ const (
 // castagnoli is CRC-32C, the checksum of magic v2 (v0/v1 used IEEE).
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// #region header
+
 // Header is a batch's fixed 61-byte part, decoded.
 type Header struct {
 	BaseOffset           int64
@@ -50,6 +52,8 @@ type Header struct {
 	BaseSequence         int32
 	NumRecords           int32
 }
+
+// #endregion header
 
 // Size is the number of bytes the batch occupies, header included.
 func (h Header) Size() int { return int(h.BatchLength) + LogOverhead }

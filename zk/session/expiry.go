@@ -37,12 +37,16 @@ func NewTracker(tickMs int64) *Tracker {
 // reference (see package watch's Unimplemented).
 func Unimplemented() error { return nil }
 
+// #region bucket
+
 // bucketOf is ExpiryQueue.roundToNextInterval: the first multiple of the
 // tick strictly after t. A deadline that falls on a tick still goes to the
 // next one, so a session never expires before its timeout has passed.
 func (t *Tracker) bucketOf(ms int64) int64 {
 	return (ms/t.tickMs + 1) * t.tickMs
 }
+
+// #endregion bucket
 
 // Add tracks session id with the given timeout, due at nowMs+timeoutMs.
 // Adding a session that is already tracked keeps its timeout and touches
@@ -100,6 +104,8 @@ func (t *Tracker) leave(id int64, s *tracked) {
 	s.queued = false
 }
 
+// #region expire
+
 // Expire returns the sessions whose bucket time is <= nowMs, by bucket and
 // then by id, and marks them closing: they leave the buckets and Touch fails
 // for them. The server closes each one (a closeSession txn that deletes its
@@ -126,6 +132,8 @@ func (t *Tracker) Expire(nowMs int64) []int64 {
 	}
 	return out
 }
+
+// #endregion expire
 
 // SetClosing marks a session closing without expiring it: the client sent
 // closeSession (PrepRequestProcessor calls setSessionClosing), so no later

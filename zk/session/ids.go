@@ -27,6 +27,8 @@ func NegotiateTimeout(requestedMs, minMs, maxMs int32) int32 {
 // the ephemeralOwner of container nodes, so never a session id.
 const containerOwner = -1 << 63
 
+// #region new-id
+
 // NewID is the first session id a server hands out:
 // (nowMs<<24)>>>8 | serverID<<56 (SessionTrackerImpl.initializeNextSessionId).
 // The >>> is Java's unsigned shift: it clears the top byte so that the
@@ -38,6 +40,8 @@ func NewID(nowMs int64, serverID int64) int64 {
 	}
 	return id
 }
+
+// #endregion new-id
 
 // Password is the session's 16-byte password: the first 16 bytes of
 // java.util.Random(id ^ secret).nextBytes (ZooKeeperServer.generatePasswd).

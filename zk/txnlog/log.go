@@ -238,6 +238,8 @@ func (l *Log) Flush() error {
 	return nil
 }
 
+// #region commit
+
 // Commit writes the buffered entries and fsyncs them: one fsync for the
 // whole batch (group commit). When Commit returns nil, every txn appended
 // so far survives a crash.
@@ -262,6 +264,8 @@ func (l *Log) Commit() error {
 	}
 	return nil
 }
+
+// #endregion commit
 
 func (l *Log) fail(err error) error {
 	l.failed = err

@@ -73,6 +73,8 @@ func (m *Manager) Add(path string, kind watcher.Kind, w watcher.ID) {
 	ps[path] = struct{}{}
 }
 
+// #region trigger
+
 // Trigger returns who must be told about ev, one Delivery per watcher at
 // most, in increasing watcher order, and removes the one-shot watches that
 // fired. The table (WatchManager.triggerWatch, DataTree.createNode,
@@ -140,6 +142,8 @@ func (m *Manager) Trigger(ev proto.WatcherEvent) []watcher.Delivery {
 	sort.Slice(out, func(i, j int) bool { return out[i].Watcher < out[j].Watcher })
 	return out
 }
+
+// #endregion trigger
 
 // Remove implements removeWatches (op 18) for one watcher: typ is
 // WatcherType Children (1: the one-shot child watch), Data (2: the one-shot

@@ -5,6 +5,8 @@ import (
 	"github.com/zkafka/zkafka/zk/watch/watcher"
 )
 
+// #region set-watches
+
 // SetWatches re-registers the watches a client held before it reconnected
 // (setWatches 101 and setWatches2 105; DataTree.setWatches). relZxid is the
 // last zxid the client saw (sw.RelativeZxid, passed on its own so that the
@@ -62,3 +64,5 @@ func (m *Manager) SetWatches(tree watcher.TreeView, relZxid int64, sw proto.SetW
 	}
 	return out
 }
+
+// #endregion set-watches

@@ -12,6 +12,8 @@ import (
 	"github.com/zkafka/zkafka/zk/zpath"
 )
 
+// #region prep-create
+
 // prepCreate checks a create (ops 1, 15, 19, 21) against the tree and
 // returns the txn to log: a *proto.CreateTxn, *proto.CreateContainerTxn or
 // *proto.CreateTTLTxn carrying the final path and the parent's new
@@ -80,6 +82,10 @@ func (t *Tree) prepCreate(op proto.OpCode, path string, data []byte, acls []prot
 	return &proto.CreateTxn{Path: path, Data: data, ACL: stored, Ephemeral: mode.Ephemeral(), ParentCVersion: newCversion}, nil
 }
 
+// #endregion prep-create
+
+// #region create-node
+
 // createNode applies a create txn (DataTree.createNode) and returns the
 // new node's Stat and the events, in firing order: NodeCreated on the
 // path, then NodeChildrenChanged on the parent.
@@ -116,3 +122,5 @@ func (t *Tree) createNode(path string, data []byte, acls []proto.ACL, owner int6
 		{Type: proto.EventNodeChildrenChanged, State: proto.StateSyncConnected, Path: parentPath},
 	}, nil
 }
+
+// #endregion create-node

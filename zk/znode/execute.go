@@ -7,6 +7,8 @@ import (
 	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
+// #region execute
+
 // Execute checks a write against the tree and, if it passes, applies it:
 // PrepRequestProcessor (prep*, which turns a request into a txn) followed
 // by DataTree.processTxn (applyTxn). Because the txn is applied by the same
@@ -55,6 +57,8 @@ func (t *Tree) Execute(req Request) Result {
 		Events:   events,
 	}
 }
+
+// #endregion execute
 
 // failed is the Result of a write that did not pass its checks: an
 // ErrorTxn under the same header, with the op's type replaced by -1.

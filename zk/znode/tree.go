@@ -40,6 +40,8 @@ func (n *node) rawStat() proto.Stat {
 	return s
 }
 
+// #region stat-of
+
 // statOf is the Stat as clients see it (DataNode.copyStat), which differs
 // from the persisted one in two fields:
 //   - cversion is reported as 2*creates - numChildren: "for every create
@@ -55,6 +57,8 @@ func (n *node) statOf() proto.Stat {
 	}
 	return s
 }
+
+// #endregion stat-of
 
 // New returns the tree a fresh server starts with: "/", "/zookeeper",
 // "/zookeeper/quota" and "/zookeeper/config", all with a zero persisted
