@@ -37,9 +37,6 @@ func cmdCheck(root string) int {
 		} else {
 			fmt.Printf("  ok   reference scores %d/%d\n", ref.earned, ref.total)
 		}
-		if ref.total != 100 {
-			fmt.Printf("  note rubric totals %d points, not 100\n", ref.total)
-		}
 
 		sk, err := grade(root, l, false, "", false, 1)
 		if err != nil {
