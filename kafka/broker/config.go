@@ -1,0 +1,95 @@
+package broker
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/zkafka/zkafka/kafka/log"
+	"github.com/zkafka/zkafka/labs/sim/vfs"
+)
+
+// Config is a broker's configuration: Kafka's server.properties keys in
+// Go form (the key each field stands for is in its comment). The zero
+// value of every field means Kafka's default, so Config{} is a working
+// standalone broker on an ephemeral port — except LogDirs, which Start
+// requires.
+type Config struct {
+	// NodeID (broker.id): this broker's id in Metadata. Default 0.
+	NodeID int32
+	// Listen (listeners=PLAINTEXT://host:port) is the address to listen
+	// on. Default "127.0.0.1:0": any free port on the loopback.
+	Listen string
+	// AdvertisedHost and AdvertisedPort (advertised.listeners) are what
+	// Metadata tells clients to connect to. Default: the listener's
+	// actual address.
+	AdvertisedHost string
+	AdvertisedPort int32
+	// LogDirs (log.dirs): where partitions live. New partitions go to the
+	// dir holding the fewest (AK LogManager.nextLogDirs). Required.
+	LogDirs []string
+	// FS is the file system the log dirs are on. Default vfs.OS{}; tests
+	// use vfs.NewMem().
+	FS vfs.FS
+	// Log holds the default topic configuration (log.segment.bytes,
+	// log.retention.*, log.flush.interval.*, message.max.bytes). A zero
+	// Log means log.DefaultConfig().
+	Log log.Config
+	// NumPartitions (num.partitions) for auto-created topics and
+	// CreateTopics with -1 partitions. Default 1.
+	NumPartitions int32
+	// DisableAutoCreateTopics is auto.create.topics.enable=false.
+	DisableAutoCreateTopics bool
+	// ClusterID is reported in Metadata v2+. Default: the cluster.id in
+	// the first log dir's meta.properties, generated on first start.
+	ClusterID string
+	// RetentionCheckInterval (log.retention.check.interval.ms). Default 5 minutes.
+	RetentionCheckInterval time.Duration
+	// CheckpointInterval (log.flush.offset.checkpoint.interval.ms): how
+	// often recovery points and log start offsets are checkpointed.
+	// Default 60 s.
+	CheckpointInterval time.Duration
+	// FlushCheckInterval (log.flush.scheduler.interval.ms): how often the
+	// flusher applies log.flush.interval.ms. Default: 1 s when
+	// log.flush.interval.ms is set, else never.
+	FlushCheckInterval time.Duration
+	// MaxRequestBytes (socket.request.max.bytes): larger frames close the
+	// connection. Default 100 MiB.
+	MaxRequestBytes int32
+	// ZooKeeperConnect (zookeeper.connect) is accepted and unused: this
+	// chapter's broker is standalone. Chapter 6 registers the broker and
+	// its topics in ZooKeeper.
+	ZooKeeperConnect string
+	// Logger receives the broker's logs. Default slog.Default().
+	Logger *slog.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:0"
+	}
+	if c.FS == nil {
+		c.FS = vfs.OS{}
+	}
+	if c.Log == (log.Config{}) {
+		c.Log = log.DefaultConfig()
+	}
+	if c.NumPartitions <= 0 {
+		c.NumPartitions = 1
+	}
+	if c.RetentionCheckInterval <= 0 {
+		c.RetentionCheckInterval = 5 * time.Minute
+	}
+	if c.CheckpointInterval <= 0 {
+		c.CheckpointInterval = time.Minute
+	}
+	if c.FlushCheckInterval <= 0 && c.Log.FlushMs < 1<<62 {
+		c.FlushCheckInterval = time.Second
+	}
+	if c.MaxRequestBytes <= 0 {
+		c.MaxRequestBytes = 100 << 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}

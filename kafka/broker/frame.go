@@ -1,0 +1,90 @@
+package broker
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/zkafka/zkafka/kafka/log"
+)
+
+// frame is a response ready to send: bytes, then for a fetch any number of
+// (log section, bytes) pairs. The bytes are kmsg's encoding with each
+// section's length already in place, so the sections can go from the page
+// cache to the socket (sendfile) without being read into the process.
+type frame struct {
+	head  []byte
+	parts []framePart
+}
+
+type framePart struct {
+	sec  log.Section
+	tail []byte
+}
+
+// responseFrame frames resp: int32 size, response header v0 (the
+// correlation id; every version we serve is non-flexible, and ApiVersions
+// always uses v0), the body.
+func responseFrame(corr int32, resp kmsg.Response) *frame {
+	buf := make([]byte, 8, 64)
+	binary.BigEndian.PutUint32(buf[4:], uint32(corr))
+	buf = resp.AppendTo(buf)
+	binary.BigEndian.PutUint32(buf, uint32(len(buf)-4))
+	return &frame{head: buf}
+}
+
+// size is the frame's length on the wire.
+func (f *frame) size() int64 {
+	n := int64(len(f.head))
+	for _, p := range f.parts {
+		n += p.sec.Size + int64(len(p.tail))
+	}
+	return n
+}
+
+// sendfileMin is the smallest section worth a flush and a sendfile(2)
+// instead of a copy into the write buffer.
+const sendfileMin = 32 << 10
+
+// writeTo writes the frame to w, which buffers nc.
+func (f *frame) writeTo(w *bufio.Writer, nc net.Conn) error {
+	if _, err := w.Write(f.head); err != nil {
+		return err
+	}
+	for _, p := range f.parts {
+		if err := writeSection(w, nc, p.sec); err != nil {
+			return err
+		}
+		if _, err := w.Write(p.tail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeSection sends a log section: with sendfile when both ends allow it
+// (an OS file and a TCP socket), else by copying through w. Either way it
+// reads with an explicit offset, never the file's shared position, so
+// fetches of one segment on many connections (and appends to it) do not
+// disturb each other. A section shorter than promised (its segment was
+// deleted or truncated meanwhile) fails the connection: the frame's
+// lengths are already on the wire.
+func writeSection(w *bufio.Writer, nc net.Conn, sec log.Section) error {
+	if sec.Size == 0 {
+		return nil
+	}
+	if sec.Size >= sendfileMin {
+		if ok, err := trySendfile(w, nc, sec); ok {
+			return err
+		}
+	}
+	n, err := io.Copy(w, sec.Reader())
+	if err == nil && n != sec.Size {
+		err = fmt.Errorf("broker: section shrank from %d to %d bytes", sec.Size, n)
+	}
+	return err
+}
