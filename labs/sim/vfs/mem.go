@@ -154,7 +154,15 @@ func (m *Mem) Crash(r *rand.Rand) *Mem {
 		out.dirs[d] = true
 	}
 	copies := map[*inode]*inode{} // a hard-linked inode stays one inode
-	for name, ino := range ns {
+	// Visit names in sorted order: r is drawn from below, and map order
+	// would make the same r tear different files on different runs.
+	names := make([]string, 0, len(ns))
+	for name := range ns {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ino := ns[name]
 		c, ok := copies[ino]
 		if !ok {
 			data := append([]byte(nil), ino.synced...)
