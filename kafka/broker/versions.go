@@ -27,10 +27,10 @@ const (
 // they do not implement break clients): the group APIs (chapter 9) and
 // InitProducerId, so kgo produces without a producer id (gotcha 3).
 var apiTable = []apiRange{
-	{0, 3, 7},   // Produce
-	{1, 4, 11},  // Fetch
-	{2, 1, 5},   // ListOffsets
-	{3, 0, 8},   // Metadata
+	{0, 3, 7},  // Produce
+	{1, 4, 11}, // Fetch
+	{2, 1, 5},  // ListOffsets
+	{3, 0, 8},  // Metadata
 	{apiVersionsKey, 0, apiVersionsMax},
 	{19, 0, 3}, // CreateTopics
 }

@@ -1,0 +1,14 @@
+// Package interop checks that real Kafka clients work against our broker
+// unchanged (chapter 5).
+//
+// In plain go test (part of make test): franz-go's kgo produces and
+// consumes against broker.Start on 127.0.0.1:0 — keyed and unkeyed
+// records, headers, every codec, multi-MB batches, kgo's default
+// idempotence falling back to no producer id, ListOffsets, consuming from
+// an offset, and topic auto-creation.
+//
+// Under the build tag interop (go test -tags interop ./kafka/interop/,
+// run by make interop): kcat 1.7 (librdkafka 2.0) and kafka-python 2.0
+// (Debian packages kcat and python3-kafka) against the same broker. Each
+// test skips with a message naming the missing package.
+package interop
