@@ -1,0 +1,269 @@
+// Package config reads a Kafka server.properties into a broker.Config,
+// with Kafka's key names and defaults, so the properties file a Kafka
+// user already has starts our broker.
+//
+// The file is Java's .properties format: "key=value" (or "key: value",
+// or "key value"), comments starting with # or !, a trailing backslash
+// continuing a line. Keys this broker does not use are reported in
+// Unknown (Kafka logs "supplied but isn't a known config") rather than
+// refused, so a stock Kafka config file loads.
+//
+// Reference: AK 2.8 KafkaConfig (key names and defaults), kafka.md §3
+// "Defaults"; java.util.Properties.load for the format.
+package config
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zkafka/zkafka/kafka/broker"
+	"github.com/zkafka/zkafka/kafka/log"
+)
+
+// Properties is a parsed .properties file.
+type Properties map[string]string
+
+// ParseProperties reads key/value lines.
+func ParseProperties(r io.Reader) (Properties, error) {
+	props := Properties{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var pending string
+	for sc.Scan() {
+		line := strings.TrimLeft(sc.Text(), " \t\f")
+		if pending == "" && (line == "" || line[0] == '#' || line[0] == '!') {
+			continue
+		}
+		// An odd number of trailing backslashes continues the line.
+		if n := len(line) - len(strings.TrimRight(line, `\`)); n%2 == 1 {
+			pending += line[:len(line)-1]
+			continue
+		}
+		line, pending = pending+line, ""
+		k, v := splitProperty(line)
+		props[unescape(k)] = unescape(v)
+	}
+	if pending != "" {
+		k, v := splitProperty(pending)
+		props[unescape(k)] = unescape(v)
+	}
+	return props, sc.Err()
+}
+
+// splitProperty splits at the first unescaped '=', ':' or whitespace.
+func splitProperty(line string) (string, string) {
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case '=', ':':
+			return line[:i], strings.TrimLeft(line[i+1:], " \t\f")
+		case ' ', '\t', '\f':
+			rest := strings.TrimLeft(line[i:], " \t\f")
+			if rest != "" && (rest[0] == '=' || rest[0] == ':') {
+				rest = strings.TrimLeft(rest[1:], " \t\f")
+			}
+			return line[:i], rest
+		}
+	}
+	return line, ""
+}
+
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 't':
+			b.WriteByte('\t')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 'f':
+			b.WriteByte('\f')
+		case 'u':
+			if i+4 < len(s) {
+				if r, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
+					b.WriteRune(rune(r))
+					i += 4
+					continue
+				}
+			}
+			b.WriteByte('u')
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// known lists the keys Broker interprets.
+var known = map[string]bool{
+	"broker.id": true, "listeners": true, "advertised.listeners": true, "log.dirs": true, "log.dir": true,
+	"num.partitions": true, "log.segment.bytes": true, "log.roll.hours": true, "log.roll.ms": true,
+	"log.retention.hours": true, "log.retention.minutes": true, "log.retention.ms": true,
+	"log.retention.bytes": true, "log.retention.check.interval.ms": true,
+	"log.index.interval.bytes": true, "log.index.size.max.bytes": true,
+	"log.flush.interval.messages": true, "log.flush.interval.ms": true,
+	"log.flush.scheduler.interval.ms": true, "log.flush.offset.checkpoint.interval.ms": true,
+	"message.max.bytes": true, "auto.create.topics.enable": true, "zookeeper.connect": true,
+	"socket.request.max.bytes": true, "cluster.id": true,
+}
+
+// Unknown returns the keys Broker ignores, sorted.
+func (p Properties) Unknown() []string {
+	var out []string
+	for k := range p {
+		if !known[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Load reads a server.properties file and converts it with Broker.
+func Load(path string) (broker.Config, Properties, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return broker.Config{}, nil, err
+	}
+	defer f.Close()
+	props, err := ParseProperties(f)
+	if err != nil {
+		return broker.Config{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	cfg, err := props.Broker()
+	if err != nil {
+		return broker.Config{}, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, props, nil
+}
+
+// Broker converts the properties to a broker.Config. Absent keys get
+// Kafka's defaults (log.dirs /tmp/kafka-logs, listeners PLAINTEXT://:9092).
+// zookeeper.connect is parsed and carried, unused: chapter 5's broker is
+// standalone, chapter 6 connects it.
+func (p Properties) Broker() (broker.Config, error) {
+	cfg := broker.Config{Log: log.DefaultConfig()}
+	var errs []string
+	num := func(key string, set func(int64)) {
+		if v, ok := p[key]; ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s=%q is not an integer", key, v))
+				return
+			}
+			set(n)
+		}
+	}
+	num("broker.id", func(n int64) { cfg.NodeID = int32(n) })
+	num("num.partitions", func(n int64) { cfg.NumPartitions = int32(n) })
+	num("log.segment.bytes", func(n int64) { cfg.Log.SegmentBytes = n })
+	num("log.roll.hours", func(n int64) { cfg.Log.SegmentMs = n * 3600_000 })
+	num("log.roll.ms", func(n int64) { cfg.Log.SegmentMs = n })
+	// Precedence as in KafkaConfig.logRetentionTimeMillis: ms, minutes, hours.
+	num("log.retention.hours", func(n int64) { cfg.Log.RetentionMs = n * 3600_000 })
+	num("log.retention.minutes", func(n int64) { cfg.Log.RetentionMs = n * 60_000 })
+	num("log.retention.ms", func(n int64) { cfg.Log.RetentionMs = n })
+	if cfg.Log.RetentionMs < 0 {
+		cfg.Log.RetentionMs = -1 // any negative value: keep forever
+	}
+	num("log.retention.bytes", func(n int64) { cfg.Log.RetentionBytes = n })
+	num("log.index.interval.bytes", func(n int64) { cfg.Log.IndexIntervalBytes = int(n) })
+	num("log.index.size.max.bytes", func(n int64) { cfg.Log.SegmentIndexBytes = int(n) })
+	num("log.flush.interval.messages", func(n int64) { cfg.Log.FlushMessages = n })
+	num("log.flush.interval.ms", func(n int64) { cfg.Log.FlushMs = n })
+	num("message.max.bytes", func(n int64) { cfg.Log.MaxMessageBytes = int(n) })
+	num("socket.request.max.bytes", func(n int64) { cfg.MaxRequestBytes = int32(n) })
+	ms := func(key string, set *time.Duration) {
+		num(key, func(n int64) { *set = time.Duration(n) * time.Millisecond })
+	}
+	ms("log.retention.check.interval.ms", &cfg.RetentionCheckInterval)
+	ms("log.flush.scheduler.interval.ms", &cfg.FlushCheckInterval)
+	ms("log.flush.offset.checkpoint.interval.ms", &cfg.CheckpointInterval)
+	if v, ok := p["auto.create.topics.enable"]; ok {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("auto.create.topics.enable=%q is not a boolean", v))
+		}
+		cfg.DisableAutoCreateTopics = !b
+	}
+	dirs := p["log.dirs"]
+	if dirs == "" {
+		dirs = p["log.dir"]
+	}
+	if dirs == "" {
+		dirs = "/tmp/kafka-logs"
+	}
+	for _, d := range strings.Split(dirs, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			cfg.LogDirs = append(cfg.LogDirs, d)
+		}
+	}
+	listen := p["listeners"]
+	if listen == "" {
+		listen = "PLAINTEXT://:9092"
+	}
+	host, port, err := plaintext(listen)
+	if err != nil {
+		errs = append(errs, "listeners: "+err.Error())
+	}
+	cfg.Listen = net.JoinHostPort(host, strconv.Itoa(port))
+	if adv := p["advertised.listeners"]; adv != "" {
+		host, port, err := plaintext(adv)
+		if err != nil {
+			errs = append(errs, "advertised.listeners: "+err.Error())
+		}
+		cfg.AdvertisedHost, cfg.AdvertisedPort = host, int32(port)
+	}
+	cfg.ZooKeeperConnect = p["zookeeper.connect"]
+	cfg.ClusterID = p["cluster.id"]
+	if len(errs) > 0 {
+		return cfg, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	if err := cfg.Log.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// plaintext picks the PLAINTEXT endpoint of a listener list
+// ("PLAINTEXT://host:port,SSL://..."). An empty host means every interface.
+func plaintext(list string) (string, int, error) {
+	for _, l := range strings.Split(list, ",") {
+		l = strings.TrimSpace(l)
+		proto, addr, ok := strings.Cut(l, "://")
+		if !ok {
+			return "", 0, fmt.Errorf("%q is not PROTOCOL://host:port", l)
+		}
+		if proto != "PLAINTEXT" {
+			continue
+		}
+		host, ps, err := net.SplitHostPort(addr)
+		if err != nil {
+			return "", 0, err
+		}
+		port, err := strconv.Atoi(ps)
+		if err != nil || port < 0 || port > 65535 {
+			return "", 0, fmt.Errorf("bad port %q", ps)
+		}
+		return host, port, nil
+	}
+	return "", 0, fmt.Errorf("%q has no PLAINTEXT listener (only PLAINTEXT is supported)", list)
+}
