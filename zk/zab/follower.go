@@ -1,0 +1,188 @@
+package zab
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/zkafka/zkafka/zk/zab/quorum"
+)
+
+// follower is a peer's state while FOLLOWING (Follower.java, Learner.java):
+// connect (FOLLOWERINFO), accept the epoch (ACKEPOCH), sync to the
+// leader's history (DIFF/TRUNC/SNAP, NEWLEADER), then broadcast.
+type follower struct {
+	leader   int64
+	epoch    int64 // from LEADERINFO
+	stage    followerStage
+	heard    int64 // tick of the last packet from the leader
+	touches  []Touch
+	delivery *Delivery
+}
+
+type followerStage int
+
+const (
+	fDiscovery followerStage = iota // FOLLOWERINFO sent
+	fSyncing                        // ACKEPOCH sent; receiving the sync
+	fNewLeader                      // NEWLEADER acked; waiting for UPTODATE
+	fServing                        // UPTODATE received
+)
+
+// errCommittedLost is returned (and the peer goes back to LOOKING) when a
+// leader asks to truncate a committed txn: a broken protocol invariant,
+// reported rather than obeyed.
+var errCommittedLost = errors.New("zab: leader asked to truncate a committed txn")
+
+func (p *Peer) becomeFollower(leader int64) {
+	p.state = quorum.Following
+	p.lead = nil
+	f := &follower{leader: leader, heard: p.now, delivery: NewDelivery(p.committed)}
+	for _, e := range p.log.between(p.committed, p.log.last()) {
+		_ = f.delivery.Logged(e.Zxid) // increasing: the log's invariant
+	}
+	p.fol = f
+	p.changed()
+	p.send(Packet{Type: quorum.FollowerInfo, To: leader, Zxid: quorum.MakeZxid(p.acceptedEpoch, 0)})
+}
+
+func (f *follower) step(p *Peer, m Packet) error {
+	if m.From != f.leader {
+		return nil // not our leader: a packet of a session that is over
+	}
+	if m.Type == quorum.LeaderInfo {
+		if f.stage != fDiscovery {
+			return nil
+		}
+		f.heard = p.now
+		return f.leaderInfo(p, quorum.EpochOf(m.Zxid))
+	}
+	if f.stage == fDiscovery || m.Epoch != f.epoch {
+		return nil
+	}
+	f.heard = p.now
+	var err error
+	switch m.Type {
+	case quorum.Diff:
+	case quorum.Trunc:
+		err = f.trunc(p, m.Zxid)
+	case quorum.Snap:
+		f.snap(p, m)
+	case quorum.Proposal:
+		err = f.proposal(p, m)
+	case quorum.Commit:
+		err = f.commit(p, m.Zxid)
+	case quorum.NewLeader:
+		if f.stage != fSyncing {
+			err = fmt.Errorf("%w: NEWLEADER out of turn", ErrBadPacket)
+			break
+		}
+		// currentEpoch is persisted before the ack leaves (Ready.Epochs).
+		p.setEpochs(p.acceptedEpoch, f.epoch)
+		f.stage = fNewLeader
+		p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: m.Zxid, Epoch: f.epoch})
+	case quorum.UpToDate:
+		if f.stage != fNewLeader {
+			err = fmt.Errorf("%w: UPTODATE out of turn", ErrBadPacket)
+			break
+		}
+		if err = f.commit(p, m.Zxid); err == nil {
+			f.stage = fServing
+			p.softDirt = true
+		}
+	case quorum.Ping:
+		p.send(Packet{Type: quorum.Ping, To: f.leader, Epoch: f.epoch, Touches: f.touches})
+		f.touches = nil
+	case quorum.Sync:
+		p.rd.SyncsDone = append(p.rd.SyncsDone, m.ID)
+	default:
+		err = fmt.Errorf("%w: follower got %v", ErrBadPacket, m.Type)
+	}
+	if err != nil {
+		p.becomeLooking()
+	}
+	return err
+}
+
+// leaderInfo: the leader proposes epoch e (NEWEPOCH). Accept it only if it
+// is newer than any epoch accepted before (Zab paper, phase 1).
+func (f *follower) leaderInfo(p *Peer, e int64) error {
+	last := p.log.last()
+	switch {
+	case e > p.acceptedEpoch:
+		p.setEpochs(e, p.currentEpoch) // durable before ACKEPOCH leaves
+		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: p.currentEpoch})
+	case e == p.acceptedEpoch:
+		// Already accepted (a reconnect within the epoch): ZooKeeper says
+		// so with currentEpoch -1.
+		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: -1})
+	default:
+		p.becomeLooking()
+		return nil
+	}
+	f.epoch = e
+	f.stage = fSyncing
+	p.softDirt = true
+	// Later packets carry the epoch; this one set it.
+	return nil
+}
+
+func (f *follower) trunc(p *Peer, z int64) error {
+	if f.stage != fSyncing {
+		return fmt.Errorf("%w: TRUNC out of turn", ErrBadPacket)
+	}
+	if z < p.committed {
+		return fmt.Errorf("%w: to %s below committed %s", errCommittedLost, quorum.FormatZxid(z), quorum.FormatZxid(p.committed))
+	}
+	p.log.cut(z)
+	f.delivery.Truncate(z)
+	return nil
+}
+
+func (f *follower) snap(p *Peer, m Packet) {
+	p.log.reset(m.Zxid)
+	p.committed = m.Zxid
+	f.delivery = NewDelivery(m.Zxid)
+	// Commits not yet handed out are part of the state being replaced.
+	p.rd.Committed = nil
+	p.rd.Snapshot = &Snapshot{Zxid: m.Zxid, Data: m.Data}
+}
+
+func (f *follower) proposal(p *Peer, m Packet) error {
+	if m.Txn == nil || m.Txn.Header.Zxid != m.Zxid {
+		return fmt.Errorf("%w: PROPOSAL %s without a matching txn", ErrBadPacket, quorum.FormatZxid(m.Zxid))
+	}
+	if quorum.EpochOf(m.Zxid) > f.epoch {
+		return fmt.Errorf("%w: PROPOSAL %s from the future (epoch %d)", ErrBadPacket, quorum.FormatZxid(m.Zxid), f.epoch)
+	}
+	if m.Zxid <= p.log.last() {
+		return fmt.Errorf("%w: PROPOSAL %s is not after the log's end %s", ErrBadPacket, quorum.FormatZxid(m.Zxid), quorum.FormatZxid(p.log.last()))
+	}
+	if err := f.delivery.Logged(m.Zxid); err != nil {
+		return err
+	}
+	p.log.append(Entry{Zxid: m.Zxid, Txn: *m.Txn})
+	// The ACK leaves after the entry is fsynced (Ready.Entries before
+	// Ready.Messages).
+	p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: m.Zxid, Epoch: f.epoch})
+	return nil
+}
+
+func (f *follower) commit(p *Peer, z int64) error {
+	zs, err := f.delivery.Commit(z)
+	if err != nil {
+		return err
+	}
+	return p.deliver(zs)
+}
+
+// tick: a follower that has not heard from its leader within syncLimit
+// ticks (initLimit while it is still syncing) goes back to LOOKING.
+func (f *follower) tick(p *Peer) {
+	limit := int64(p.cfg.SyncLimit)
+	if f.stage != fServing {
+		limit = int64(p.cfg.InitLimit)
+	}
+	if p.now-f.heard > limit {
+		p.becomeLooking()
+	}
+}

@@ -1,0 +1,103 @@
+package zab
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/zkafka/zkafka/zk/zab/quorum"
+)
+
+// Lab 3, part 1: the leader's side of broadcast — outstanding proposals,
+// quorum counting and in-order commit (Leader.propose, processAck,
+// tryToCommit). Read the handout (labs/03-zab-broadcast/README.md).
+
+// Proposals is the leader's table of outstanding proposals: every zxid it
+// has proposed in its epoch and not yet committed, with the voters that
+// have acknowledged (logged and fsynced) it.
+//
+// Invariants:
+//   - LastCommitted() <= LastProposed(); the outstanding zxids are exactly
+//     those in (LastCommitted, LastProposed], in increasing order.
+//   - A zxid is committed only when a majority of voters have acked it AND
+//     every earlier zxid is committed (tryToCommit: "in order to commit,
+//     the previous proposal must be committed").
+type Proposals struct {
+	voters        []int64
+	pending       []*proposal // increasing zxid
+	lastProposed  int64
+	lastCommitted int64
+}
+
+type proposal struct {
+	zxid int64
+	acks map[int64]bool
+}
+
+// NewProposals returns an empty table for a leader whose history is
+// committed up to lastCommitted (the end of its initial history).
+func NewProposals(voters []int64, lastCommitted int64) *Proposals {
+	return &Proposals{voters: slices.Clone(voters), lastProposed: lastCommitted, lastCommitted: lastCommitted}
+}
+
+// Propose records a new outstanding proposal. zxid must be larger than
+// every zxid proposed before.
+func (p *Proposals) Propose(zxid int64) error {
+	if zxid <= p.lastProposed {
+		return fmt.Errorf("zab: proposal %s is not after the last proposal %s", quorum.FormatZxid(zxid), quorum.FormatZxid(p.lastProposed))
+	}
+	p.pending = append(p.pending, &proposal{zxid: zxid, acks: map[int64]bool{}})
+	p.lastProposed = zxid
+	return nil
+}
+
+// Ack records that voter sid has logged zxid and returns the zxids that
+// became committed because of it, in increasing order (usually none or
+// one; several when an ack completes a quorum behind which later
+// proposals were already waiting). Acks from non-voters, for committed
+// zxids or for zxids never proposed are ignored.
+func (p *Proposals) Ack(sid, zxid int64) []int64 {
+	if !slices.Contains(p.voters, sid) || zxid <= p.lastCommitted || zxid > p.lastProposed {
+		return nil
+	}
+	for _, pr := range p.pending {
+		if pr.zxid == zxid {
+			pr.acks[sid] = true
+			break
+		}
+	}
+	// tryToCommit: only the oldest outstanding proposal may commit; once it
+	// does, the next one may already have its quorum.
+	var committed []int64
+	for len(p.pending) > 0 && IsQuorum(p.voters, p.pending[0].acks) {
+		z := p.pending[0].zxid
+		p.pending = p.pending[1:]
+		p.lastCommitted = z
+		committed = append(committed, z)
+	}
+	return committed
+}
+
+// LastProposed is the largest zxid proposed (or the initial commit point).
+func (p *Proposals) LastProposed() int64 { return p.lastProposed }
+
+// LastCommitted is the largest committed zxid.
+func (p *Proposals) LastCommitted() int64 { return p.lastCommitted }
+
+// Outstanding is the number of proposals not yet committed.
+func (p *Proposals) Outstanding() int { return len(p.pending) }
+
+// IsQuorum reports whether the voters marked true in acked form a
+// majority of voters. Ids that are not voters do not count.
+func IsQuorum(voters []int64, acked map[int64]bool) bool {
+	n := 0
+	for _, v := range voters {
+		if acked[v] {
+			n++
+		}
+	}
+	return n >= quorum.Majority(len(voters))
+}
+
+// lab3Unimplemented is nil in the reference; the lab 3 skeleton reports
+// its first stub called (see Unimplemented).
+func lab3Unimplemented() error { return nil }
