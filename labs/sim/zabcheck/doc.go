@@ -1,0 +1,39 @@
+// Package zabcheck records what each server of a ZAB ensemble broadcast
+// and delivered, and checks the Zab paper's invariants over the whole run.
+//
+// The runtime (a sim node adapter) tells a Recorder three things:
+//
+//   - Broadcast(node, zxid, txn): a leader proposed txn at zxid.
+//   - Deliver(node, zxid, txn): a server applied a committed txn
+//     (zab's Ready.Committed, one call per entry, in order).
+//   - Start(node, zxid): a server's state machine jumped to zxid without
+//     delivering one by one — it (re)started from a snapshot at zxid, or
+//     installed a SNAP. Later deliveries continue from there.
+//
+// Node is the sim.NodeID; every Start begins a new delivered sequence (a
+// restarted process), so call Start(node, snapshotZxid) at every boot.
+// txn is any string identifying the transaction's content (its encoded
+// bytes, or a digest).
+//
+// # What is checked
+//
+// (Junqueira, Reed, Serafini, "Zab: High-performance broadcast for
+// primary-backup systems", DSN 2011, §3; zookeeper.md §3.)
+//
+//   - Integrity: a delivered txn was broadcast, with that zxid and content
+//     (checked when Broadcasts were recorded).
+//   - Agreement and total order: all servers deliver the same txn at a
+//     zxid; each delivered sequence strictly increases; and no server skips
+//     a zxid someone else delivered between two it delivered — so every
+//     sequence is a contiguous stretch of one global order.
+//   - Local primary order: a leader broadcasts in increasing zxid order
+//     within its epoch (zxid = epoch<<32 | counter).
+//   - Global primary order: follows from zxid order (the epoch is the
+//     high half), which the checks above enforce.
+//   - Primary integrity: a leader of epoch e, before its first broadcast
+//     in e, has delivered every txn of an earlier epoch that anyone ever
+//     delivers.
+//
+// Check returns the violations, each naming the servers and zxids
+// involved; it is linear in the number of events (plus a sort).
+package zabcheck

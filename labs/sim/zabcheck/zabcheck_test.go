@@ -1,0 +1,89 @@
+package zabcheck
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/zkafka/zkafka/labs/sim"
+)
+
+func z(epoch, counter int64) int64 { return epoch<<32 | counter }
+
+// good is a run of three servers over two epochs: leader 1 in epoch 1,
+// node 3 restarts from a snapshot, leader 2 takes over in epoch 2.
+func good() *Recorder {
+	var r Recorder
+	for n := sim.NodeID(1); n <= 3; n++ {
+		r.Start(n, 0)
+	}
+	for c := int64(1); c <= 3; c++ {
+		r.Broadcast(1, z(1, c), "a"+string(rune('0'+c)))
+	}
+	for n := sim.NodeID(1); n <= 3; n++ {
+		r.Deliver(n, z(1, 1), "a1")
+		r.Deliver(n, z(1, 2), "a2")
+	}
+	r.Deliver(1, z(1, 3), "a3")
+	r.Deliver(2, z(1, 3), "a3")
+	r.Start(3, z(1, 2)) // node 3 restarts from a snapshot at (1,2)
+	r.Deliver(3, z(1, 3), "a3")
+	r.Broadcast(2, z(2, 1), "b1") // node 2 leads epoch 2, holding (1,3)
+	for n := sim.NodeID(1); n <= 3; n++ {
+		r.Deliver(n, z(2, 1), "b1")
+	}
+	return &r
+}
+
+// TestGoodRun: a correct run, with a restart from a snapshot and a change
+// of leader, has no violation.
+//
+// Reference: Zab paper (DSN 2011) §3, properties of the broadcast.
+func TestGoodRun(t *testing.T) {
+	if err := good().Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestViolations: each run breaks one property, and the report names it.
+//
+// Reference: Zab paper §3 (integrity, total order, agreement, local and
+// global primary order, primary integrity); zookeeper.md §3.
+func TestViolations(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(r *Recorder)
+		want string
+	}{
+		{"skip", func(r *Recorder) {
+			r.Broadcast(1, z(1, 4), "a4")
+			r.Deliver(1, z(1, 4), "a4")
+			r.Broadcast(1, z(1, 5), "a5")
+			r.Deliver(2, z(1, 5), "a5") // node 2 never delivered (1,4)
+		}, "skipping"},
+		{"disagreement", func(r *Recorder) {
+			r.Deliver(3, z(2, 2), "other")
+			r.Deliver(1, z(2, 2), "b2")
+		}, "agreement: zxid"},
+		{"out of order", func(r *Recorder) { r.Deliver(1, z(1, 2), "a2") }, "total order"},
+		{"never broadcast", func(r *Recorder) { r.Deliver(1, z(2, 9), "ghost") }, "no leader broadcast"},
+		{"two leaders in an epoch", func(r *Recorder) { r.Broadcast(3, z(2, 2), "b2") }, "two leaders"},
+		{"leader goes backwards", func(r *Recorder) {
+			r.Broadcast(2, z(2, 5), "b5")
+			r.Broadcast(2, z(2, 4), "b4")
+		}, "local primary order"},
+		{"primary integrity", func(r *Recorder) {
+			r.Start(1, 0)                 // node 1 restarts empty...
+			r.Broadcast(1, z(3, 1), "c1") // ...and leads epoch 3 without (2,1)
+		}, "primary integrity"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := good()
+			c.run(r)
+			err := r.Err()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("want a violation mentioning %q, got %v", c.want, err)
+			}
+		})
+	}
+}
