@@ -58,7 +58,12 @@ func TestApiVersions(t *testing.T) {
 //
 // Reference: kafka.md §1.3 gotcha 5; AK KafkaApis.handleTopicMetadataRequest.
 func TestMetadataVersions(t *testing.T) {
-	testBroker(t, func(c *Config) { c.NumPartitions = 2; c.NodeID = 7; c.AdvertisedHost = "kafka.test"; c.AdvertisedPort = 9092 },
+	testBroker(t, func(c *Config) {
+		c.NumPartitions = 2
+		c.NodeID = 7
+		c.AdvertisedHost = "kafka.test"
+		c.AdvertisedPort = 9092
+	},
 		func(t *testing.T, b *Broker) {
 			c := dial(t, b)
 			createTopic(t, c, "a", 1)
