@@ -23,6 +23,11 @@ type Config struct {
 	// DialTimeout bounds connecting plus the ApiVersions handshake.
 	// Default 10 s.
 	DialTimeout time.Duration
+	// AutoCreateTopics asks the broker to create missing topics when
+	// looking them up (Metadata v4+ allow_auto_topic_creation, honoured if
+	// the broker has auto.create.topics.enable). librdkafka producers, so
+	// kcat -P, ask for it; consumers do not (kafka.md §1.3 (d)).
+	AutoCreateTopics bool
 }
 
 // Client holds connections to a cluster's brokers (one per broker, every
@@ -222,8 +227,8 @@ type PartitionInfo struct {
 
 // Metadata asks a seed broker about topics (none: every topic) and
 // refreshes the client's cache. A topic that does not exist comes back
-// with Err set (UNKNOWN_TOPIC_OR_PARTITION), not as an error: topics are
-// never auto-created by this client.
+// with Err set (UNKNOWN_TOPIC_OR_PARTITION), not as an error, unless
+// Config.AutoCreateTopics made the broker create it.
 func (c *Client) Metadata(ctx context.Context, topics ...string) (*Metadata, error) {
 	cn, err := c.seedConn(ctx)
 	if err != nil {
@@ -238,7 +243,7 @@ func (c *Client) Metadata(ctx context.Context, topics ...string) (*Metadata, err
 	if len(topics) == 0 {
 		req.Topics = nil // v1+: null means all topics
 	}
-	req.AllowAutoTopicCreation = false
+	req.AllowAutoTopicCreation = c.cfg.AutoCreateTopics && len(topics) > 0
 	v, err := cn.version(req)
 	if err != nil {
 		return nil, err

@@ -122,7 +122,7 @@ func (p *Producer) Send(ctx context.Context, rec Record) (Record, error) {
 }
 
 // Flush sends every buffered record and waits for the answers. It returns
-// one Result per record, in Buffer order, and the errors joined.
+// one Result per record, in Buffer order, and the distinct errors joined.
 func (p *Producer) Flush(ctx context.Context) ([]Result, error) {
 	p.mu.Lock()
 	recs := p.buf
@@ -148,10 +148,12 @@ func (p *Producer) Flush(ctx context.Context) ([]Result, error) {
 	}
 	out := make([]Result, len(recs))
 	var errs []error
+	seen := map[string]bool{} // one line per distinct error, not per record
 	for i, pr := range recs {
 		close(pr.done)
 		out[i] = Result{Record: pr.rec, Err: pr.err}
-		if pr.err != nil {
+		if pr.err != nil && !seen[pr.err.Error()] {
+			seen[pr.err.Error()] = true
 			errs = append(errs, pr.err)
 		}
 	}
