@@ -17,7 +17,7 @@ import (
 )
 
 // startBroker runs a broker on the loopback with its log dir in t.TempDir.
-func startBroker(t *testing.T, mod func(*broker.Config)) *broker.Broker {
+func startBroker(t *testing.T, mod func(*brokerConfig)) *broker.Broker {
 	t.Helper()
 	cfg := broker.Config{
 		LogDirs: []string{t.TempDir()},
@@ -234,3 +234,5 @@ func equal[T any](t *testing.T, got, want T, msg ...any) {
 		t.Fatalf("%s: got %v, want %v", fmt.Sprint(msg...), got, want)
 	}
 }
+
+type brokerConfig = broker.Config
