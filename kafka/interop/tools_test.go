@@ -147,4 +147,3 @@ print(json.dumps({"version": list(version), "seeked": seeked, "plain": plain}))
 		t.Errorf("subscribe-less consume: %v", got.Plain)
 	}
 }
-
