@@ -38,11 +38,11 @@ func testBroker(t *testing.T, mod func(*Config), fn func(t *testing.T, b *Broker
 	})
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(logWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-type logWriter struct{ t *testing.T }
+type logWriter struct{ t testing.TB }
 
 func (w logWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimRight(p, "\n")))
@@ -51,13 +51,13 @@ func (w logWriter) Write(p []byte) (int, error) {
 
 // client is a raw Kafka connection speaking through kmsg.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	nc   net.Conn
 	corr int32
 	fmt  *kmsg.RequestFormatter
 }
 
-func dial(t *testing.T, b *Broker) *client {
+func dial(t testing.TB, b *Broker) *client {
 	cn, sn := net.Pipe()
 	b.ServeConn(sn)
 	t.Cleanup(func() { cn.Close() })
@@ -128,7 +128,7 @@ func (c *client) expectClosed() {
 	}
 }
 
-func createTopic(t *testing.T, c *client, name string, partitions int32) {
+func createTopic(t testing.TB, c *client, name string, partitions int32) {
 	t.Helper()
 	req := kmsg.NewPtrCreateTopicsRequest()
 	req.Version = 3
@@ -154,7 +154,7 @@ func produceReq(version int16, acks int16, topic string, partition int32, batche
 }
 
 // produce appends batches and returns the base offset.
-func produce(t *testing.T, c *client, topic string, partition int32, batches []byte) int64 {
+func produce(t testing.TB, c *client, topic string, partition int32, batches []byte) int64 {
 	t.Helper()
 	resp := do[*kmsg.ProduceResponse](c, produceReq(7, -1, topic, partition, batches))
 	p := resp.Topics[0].Partitions[0]
@@ -190,7 +190,7 @@ func fetchReq(version int16, maxWait, minBytes, maxBytes int32, parts ...fetchPa
 }
 
 // batchOf builds a batch of n records of size bytes each, at timestamp ts.
-func batchOf(t *testing.T, ts int64, n, size int) []byte {
+func batchOf(t testing.TB, ts int64, n, size int) []byte {
 	t.Helper()
 	vals := make([][]byte, n)
 	for i := range vals {
@@ -200,7 +200,7 @@ func batchOf(t *testing.T, ts int64, n, size int) []byte {
 }
 
 // batchHeaders splits fetched record bytes into batch headers.
-func batchHeaders(t *testing.T, b []byte) []record.Header {
+func batchHeaders(t testing.TB, b []byte) []record.Header {
 	t.Helper()
 	var hs []record.Header
 	for len(b) > 0 {
