@@ -110,11 +110,11 @@ func (f *follower) leaderInfo(p *Peer, e int64) error {
 	switch {
 	case e > p.acceptedEpoch:
 		p.setEpochs(e, p.currentEpoch) // durable before ACKEPOCH leaves
-		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: p.currentEpoch})
+		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: e, CurrentEpoch: p.currentEpoch})
 	case e == p.acceptedEpoch:
 		// Already accepted (a reconnect within the epoch): ZooKeeper says
 		// so with currentEpoch -1.
-		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: -1})
+		p.send(Packet{Type: quorum.AckEpoch, To: f.leader, Zxid: last, Epoch: e, CurrentEpoch: -1})
 	default:
 		p.becomeLooking()
 		return nil

@@ -25,6 +25,7 @@ type leader struct {
 	initial       int64          // last zxid of the initial history
 	newLeaderAcks map[int64]bool // NEWLEADER acks (self once currentEpoch is durable)
 	established   bool
+	serving       bool // established, and the runtime has applied the initial history
 	props         *Proposals
 	pendingSyncs  map[int64][]syncWaiter // by the lastProposed they wait for
 	since         int64                  // tick leadership began
@@ -151,10 +152,10 @@ func (l *leader) ackEpoch(p *Peer, ln *learner, m Packet) error {
 		return fmt.Errorf("%w: ACKEPOCH from %d out of turn", ErrBadPacket, ln.sid)
 	}
 	ln.lastZxid = m.Zxid
-	ln.currentEpoch = m.Epoch
-	if !l.epochAcked && m.Epoch != -1 {
+	ln.currentEpoch = m.CurrentEpoch
+	if !l.epochAcked && m.CurrentEpoch != -1 {
 		// Leader.waitForEpochAck: "Follower is ahead of the leader".
-		if m.Epoch > l.summary[0] || m.Epoch == l.summary[0] && m.Zxid > l.summary[1] {
+		if m.CurrentEpoch > l.summary[0] || m.CurrentEpoch == l.summary[0] && m.Zxid > l.summary[1] {
 			p.becomeLooking()
 			return nil
 		}
@@ -189,13 +190,21 @@ func (l *leader) tryEpochQuorum(p *Peer) {
 // syncLearner sends DIFF, TRUNC or SNAP, the proposals the follower lacks,
 // and NEWLEADER. From now on it also gets every new PROPOSAL and COMMIT.
 func (l *leader) syncLearner(p *Peer, ln *learner) {
-	plan := DecideSync(ln.lastZxid, p.log.base, p.log.zxids(), p.committed)
+	// A snapshot is of the state the runtime will have when it sends this
+	// Ready: everything committed so far, or, if a SNAP is already queued
+	// (later commits then wait for the next Ready), that SNAP's point.
+	at := p.committed
+	if p.snapQueued {
+		at = p.snapAt
+	}
+	plan := DecideSync(ln.lastZxid, p.log.base, p.log.zxids(), at)
 	switch plan.Mode {
 	case SyncTrunc:
 		p.send(Packet{Type: quorum.Trunc, To: ln.sid, Zxid: plan.TruncTo, Epoch: l.epoch})
 	case SyncSnap:
-		p.send(Packet{Type: quorum.Snap, To: ln.sid, Zxid: p.committed, Epoch: l.epoch})
-		plan.From = p.committed
+		p.send(Packet{Type: quorum.Snap, To: ln.sid, Zxid: at, Epoch: l.epoch})
+		p.snapQueued, p.snapAt = true, at
+		plan.From = at
 	default:
 		plan.Mode = SyncDiff
 		p.send(Packet{Type: quorum.Diff, To: ln.sid, Zxid: p.log.last(), Epoch: l.epoch})
@@ -231,6 +240,13 @@ func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 // persisted: the leader's own disk caught up. Its currentEpoch being
 // durable is its own NEWLEADER ack; its logged proposals are its own ACKs.
 func (l *leader) persisted(p *Peer, rd Ready) {
+	defer func() {
+		// The runtime has now seen the leader serving and applied the
+		// initial history: new proposals may be executed on top of it.
+		if l.established && !p.softDirt && p.applied >= l.initial {
+			l.serving = true
+		}
+	}()
 	if rd.Epochs != nil && l.epochAcked && rd.Epochs.Current == l.epoch && !l.newLeaderAcks[p.id] {
 		l.newLeaderAcks[p.id] = true
 		l.tryEstablish(p)
@@ -321,7 +337,11 @@ func (l *leader) sync(p *Peer, from, id int64) {
 
 func (l *leader) syncDone(p *Peer, w syncWaiter) {
 	if w.from == p.id {
-		p.rd.SyncsDone = append(p.rd.SyncsDone, w.id)
+		if p.snapQueued {
+			p.deferredSyncs = append(p.deferredSyncs, w.id)
+		} else {
+			p.rd.SyncsDone = append(p.rd.SyncsDone, w.id)
+		}
 		return
 	}
 	if ln := l.learners[w.from]; ln != nil && ln.stage >= lSyncing {

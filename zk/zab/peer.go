@@ -32,15 +32,23 @@ type Peer struct {
 	acceptedEpoch int64
 	currentEpoch  int64
 	log           history
-	committed     int64 // last zxid applied by the runtime (or handed out to apply)
+	committed     int64 // last zxid handed out to apply (in Ready.Committed or a snapshot)
+	applied       int64 // last zxid the runtime applied (Advance)
 	epochHint     int64 // the largest acceptedEpoch seen in a FOLLOWERINFO
 
 	now  int64  // ticks since start
 	term uint64 // bumped on every role change; tags Readys
 
-	rd          Ready // outputs gathered since the last Ready
-	softDirt    bool
-	epochsDirty bool
+	rd Ready // outputs gathered since the last Ready
+	// After a SNAP is queued, commits wait for the next Ready: the
+	// runtime fills the SNAP with its state, which must be exactly at the
+	// SNAP's zxid when the packet is sent.
+	snapQueued    bool
+	snapAt        int64 // the zxid of the queued SNAP
+	deferred      []Entry
+	deferredSyncs []int64
+	softDirt      bool
+	epochsDirty   bool
 }
 
 // New returns a Peer that starts LOOKING, from the state on disk.
@@ -56,8 +64,8 @@ func New(cfg Config) (*Peer, error) {
 	p := &Peer{
 		cfg: cfg, id: cfg.ID, voters: slices.Clone(cfg.Voters),
 		acceptedEpoch: s.AcceptedEpoch, currentEpoch: s.CurrentEpoch,
-		committed: s.SnapshotZxid,
-		log:       history{base: s.SnapshotZxid},
+		committed: s.SnapshotZxid, applied: s.SnapshotZxid,
+		log: history{base: s.SnapshotZxid},
 	}
 	last := s.SnapshotZxid
 	for _, e := range s.Entries {
@@ -144,7 +152,11 @@ func (p *Peer) deliver(zxids []int64) error {
 		if z <= p.committed {
 			return fmt.Errorf("zab: commit of %s after %s: out of order", quorum.FormatZxid(z), quorum.FormatZxid(p.committed))
 		}
-		p.rd.Committed = append(p.rd.Committed, e)
+		if p.snapQueued {
+			p.deferred = append(p.deferred, e)
+		} else {
+			p.rd.Committed = append(p.rd.Committed, e)
+		}
 		p.committed = z
 	}
 	return nil
@@ -208,7 +220,16 @@ func (p *Peer) stepNote(m Packet) error {
 	// WorkerReceiver: a peer that is not LOOKING answers a LOOKING one
 	// with the vote it went with, so a restarted server learns the leader.
 	if m.Note.State == quorum.Looking {
-		n := Note{State: p.state, Vote: p.vote}
+		v := p.vote
+		if s := p.soft(); s.Serving {
+			// Members of an established ensemble all advertise the epoch
+			// they serve in, so a joining server sees a quorum agree on
+			// (leader, peerEpoch), whichever round each of them decided in
+			// (the FOLLOWING/LEADING comparison of Vote.equals; cf.
+			// ZOOKEEPER-1732).
+			v.PeerEpoch = s.Epoch
+		}
+		n := Note{State: p.state, Vote: v}
 		p.send(Packet{Type: quorum.Notification, To: m.From, Note: &n})
 	}
 	return nil
@@ -244,7 +265,7 @@ func (p *Peer) Disconnected(sid int64) {
 // NextZxid is the zxid the next Propose will take, for the runtime to put
 // in the request it executes (Tree.Execute needs it).
 func (p *Peer) NextZxid() (int64, error) {
-	if p.lead == nil || !p.lead.established {
+	if p.lead == nil || !p.lead.serving {
 		return 0, ErrNotLeader
 	}
 	last := p.lead.props.LastProposed()
@@ -283,7 +304,7 @@ func (p *Peer) Propose(txn proto.Txn) (int64, error) {
 // queues it in Ready.Requests like a forwarded one.
 func (p *Peer) Forward(data []byte) error {
 	switch {
-	case p.lead != nil && p.lead.established:
+	case p.lead != nil && p.lead.serving:
 		p.rd.Requests = append(p.rd.Requests, Request{From: p.id, Data: data})
 	case p.fol != nil && p.fol.stage == fServing:
 		p.send(Packet{Type: quorum.Request, To: p.fol.leader, Epoch: p.fol.epoch, Data: data})
@@ -299,7 +320,7 @@ func (p *Peer) Forward(data []byte) error {
 // commit — the answer then follows their COMMITs on the FIFO channel.
 func (p *Peer) Sync(id int64) error {
 	switch {
-	case p.lead != nil && p.lead.established:
+	case p.lead != nil && p.lead.serving:
 		p.lead.sync(p, p.id, id)
 	case p.fol != nil && p.fol.stage == fServing:
 		p.send(Packet{Type: quorum.Sync, To: p.fol.leader, Epoch: p.fol.epoch, ID: id})
@@ -339,14 +360,15 @@ func (p *Peer) Compact(zxid int64) error {
 
 // HasReady reports whether Ready would return anything.
 func (p *Peer) HasReady() bool {
-	return !p.rd.Empty() || p.softDirt || p.epochsDirty || p.log.truncate || p.log.stable < len(p.log.entries)
+	return !p.rd.Empty() || len(p.deferred) > 0 || len(p.deferredSyncs) > 0 || p.softDirt || p.epochsDirty || p.log.truncate || p.log.stable < len(p.log.entries)
 }
 
 // Ready returns the outputs gathered since the last call. Handle them in
 // field order (see Ready), then call Advance.
 func (p *Peer) Ready() Ready {
 	rd := p.rd
-	p.rd = Ready{}
+	p.rd = Ready{Committed: p.deferred, SyncsDone: p.deferredSyncs}
+	p.deferred, p.deferredSyncs, p.snapQueued = nil, nil, false
 	if p.softDirt {
 		s := p.soft()
 		rd.SoftState = &s
@@ -368,6 +390,12 @@ func (p *Peer) Ready() Ready {
 // Advance tells the peer that rd was carried out: its entries and epochs
 // are durable. A leader counts its own acknowledgments here.
 func (p *Peer) Advance(rd Ready) {
+	if rd.Snapshot != nil {
+		p.applied = rd.Snapshot.Zxid
+	}
+	if n := len(rd.Committed); n > 0 {
+		p.applied = rd.Committed[n-1].Zxid
+	}
 	if p.lead == nil || rd.term != p.term {
 		return
 	}

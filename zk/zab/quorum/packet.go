@@ -62,17 +62,18 @@ type Packet struct {
 	// zxid, the epoch (as epoch<<32) of FOLLOWERINFO/LEADERINFO/NEWLEADER,
 	// the truncation point of TRUNC, the snapshot point of SNAP.
 	Zxid int64
-	// Epoch is, on ACKEPOCH, the follower's currentEpoch (-1 when it had
-	// already accepted this epoch). On every leader↔follower packet after
-	// LEADERINFO it is the epoch being established or led: a receiver drops
-	// packets of another epoch (over TCP a stale connection is closed
-	// instead).
-	Epoch   int64
-	Txn     *proto.Txn // PROPOSAL
-	Data    []byte     // REQUEST: the request; SNAP: the snapshot (filled by the runtime)
-	ID      int64      // SYNC: the id the runtime gave the sync
-	Touches []Touch    // PING reply
-	Note    *Note      // NOTIFICATION
+	// Epoch is, on every leader↔follower packet from LEADERINFO on, the
+	// epoch being established or led: a receiver drops packets of another
+	// epoch (over TCP a stale connection is closed instead).
+	Epoch int64
+	// CurrentEpoch is ACKEPOCH's data: the follower's currentEpoch, or -1
+	// when it had already accepted this epoch.
+	CurrentEpoch int64
+	Txn          *proto.Txn // PROPOSAL
+	Data         []byte     // REQUEST: the request; SNAP: the snapshot (filled by the runtime)
+	ID           int64      // SYNC: the id the runtime gave the sync
+	Touches      []Touch    // PING reply
+	Note         *Note      // NOTIFICATION
 }
 
 func (p Packet) String() string {
@@ -84,7 +85,7 @@ func (p Packet) String() string {
 		}
 	case Ping, Request:
 	case AckEpoch:
-		s += fmt.Sprintf(" zxid=%s currentEpoch=%d", FormatZxid(p.Zxid), p.Epoch)
+		s += fmt.Sprintf(" zxid=%s currentEpoch=%d", FormatZxid(p.Zxid), p.CurrentEpoch)
 	default:
 		s += " zxid=" + FormatZxid(p.Zxid)
 	}
