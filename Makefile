@@ -6,7 +6,8 @@
 #   make test-chapter N        grade lab N (your code); SOLUTION=1 grades the reference
 #   make run-chapter N         chapter N's cluster with your labs 1..N; SOLUTION=1 the reference
 #   make stress-chapter N      run lab N's tests RUNS times (default 200): pass rate, failing seeds
-#   make interop               real clients and Apache ZooKeeper (installs nothing; says what's missing)
+#   make interop               real clients (zkCli.sh, kazoo, kcat, kafka-python) and Apache ZooKeeper;
+#                              installs nothing, skips (and says) what is missing
 #   make bench                 benchmarks, ours vs Apache ZooKeeper when installed
 #   make fuzz                  run every fuzz target for FUZZTIME each (default 10s)
 #
@@ -57,7 +58,7 @@ stress-chapter:
 	@$(GO) run ./labs/grade stress $(N)
 
 interop:
-	$(GO) test -count=1 -tags interop ./zk/interop/...
+	$(GO) test -count=1 -tags interop ./zk/interop/... ./kafka/interop/...
 
 bench:
 	$(GO) run ./zk/cmd/zkbench -compare
