@@ -207,11 +207,13 @@ func (e *Election) decide(v quorum.Vote) *quorum.Vote {
 
 // termPredicate: do a majority of voters' notes equal n?
 func (e *Election) termPredicate(votes map[int64]quorum.Note, n quorum.Note) bool {
-	acked := map[int64]bool{}
-	for sid, m := range votes {
-		acked[sid] = sameVote(m, n)
+	agree := 0
+	for _, v := range e.voters {
+		if m, ok := votes[v]; ok && sameVote(m, n) {
+			agree++
+		}
 	}
-	return IsQuorum(e.voters, acked)
+	return agree >= quorum.Majority(len(e.voters))
 }
 
 // checkLeader: a peer follows another only once that peer itself says it
