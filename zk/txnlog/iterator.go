@@ -30,7 +30,21 @@ type Iterator struct {
 
 // Iterator returns an iterator over the txns with zxid >= from.
 func (l *Log) Iterator(from int64) *Iterator {
+	l.forgetPurged()
 	return newIterator(l.fs, l.dir, append([]segment(nil), l.files...), from)
+}
+
+// forgetPurged drops from the file list the files Purge (a function of the
+// directory, not of the Log) has removed since, so that iterating or
+// truncating never trips over a file that is gone.
+func (l *Log) forgetPurged() {
+	kept := l.files[:0]
+	for _, s := range l.files {
+		if _, err := l.fs.Stat(path.Join(l.dir, s.name)); err == nil {
+			kept = append(kept, s)
+		}
+	}
+	l.files = kept
 }
 
 // ReadFrom iterates the log in dir without opening it for writing (and so

@@ -306,6 +306,7 @@ func (l *Log) Truncate(zxid int64) error {
 	if err := l.Roll(); err != nil {
 		return err
 	}
+	l.forgetPurged()
 	var keep, drop []segment
 	for _, s := range l.files {
 		if s.first > zxid {

@@ -347,6 +347,42 @@ func TestPurge(t *testing.T) {
 	}
 }
 
+// TestTruncateAfterPurge checks that an open Log iterates and truncates
+// after Purge removed its oldest files behind its back (the server purges
+// by directory while the log stays open; a follower told TRUNC then cuts
+// the live log).
+//
+// Reference: zookeeper.md §3 (TRUNC), §4 (purge after snapshot).
+func TestTruncateAfterPurge(t *testing.T) {
+	r := sim.Rand(t)
+	fs := vfs.NewMem()
+	l := open(t, fs)
+	for z := int64(1); z <= 30; z++ {
+		txn := mkTxn(r, z)
+		l.Append(&txn)
+		if z%10 == 0 {
+			l.Roll()
+		}
+	}
+	if err := txnlog.Purge(fs, dir, 20); err != nil {
+		t.Fatal(err)
+	}
+	it := l.Iterator(21)
+	n := 0
+	for it.Next() {
+		n++
+	}
+	if it.Err() != nil || n != 10 {
+		t.Fatalf("iterating after purge: %d txns, err %v; want 10, nil", n, it.Err())
+	}
+	if err := l.Truncate(25); err != nil {
+		t.Fatalf("Truncate after purge: %v", err)
+	}
+	if l.LastZxid() != 25 {
+		t.Fatalf("LastZxid after Truncate(25) = %d", l.LastZxid())
+	}
+}
+
 // TestFailedSyncPoisons: after a failed fsync the log refuses writes.
 func TestFailedSyncPoisons(t *testing.T) {
 	r := sim.Rand(t)
