@@ -61,7 +61,10 @@ interop:
 	$(GO) test -count=1 -tags interop ./zk/interop/... ./kafka/interop/...
 
 bench:
+	@echo "== ZooKeeper: ours vs Apache ZooKeeper 3.8 (standalone), same pipelined workload"
 	$(GO) run ./zk/cmd/zkbench -compare
+	@echo "== Kafka: log and end-to-end produce/consume vs dd's sequential write bandwidth"
+	$(GO) run ./kafka/cmd/kbench
 
 FUZZTIME ?= 10s
 fuzz:
