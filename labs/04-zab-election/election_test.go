@@ -11,7 +11,9 @@ import (
 
 var z = quorum.MakeZxid
 
-func vote(id, zxid, epoch int64) quorum.Vote { return quorum.Vote{Leader: id, Zxid: zxid, PeerEpoch: epoch} }
+func vote(id, zxid, epoch int64) quorum.Vote {
+	return quorum.Vote{Leader: id, Zxid: zxid, PeerEpoch: epoch}
+}
 
 // TestVoteOrder checks FastLeaderElection.totalOrderPredicate: "1- New
 // epoch is higher 2- New epoch is the same as current epoch, but new zxid
