@@ -34,6 +34,10 @@ type Config struct {
 	// randomness (0 = from the clock).
 	Now  func() time.Time
 	Seed uint64
+
+	// Ensemble, when set, makes the server one member of an ensemble
+	// (chapters 3-4); nil runs it standalone.
+	Ensemble *Ensemble
 }
 
 // FromZooCfg turns a parsed zoo.cfg into a Config.
@@ -85,6 +89,9 @@ func (c *Config) fill() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Ensemble != nil {
+		c.ServerID = c.Ensemble.ID
 	}
 	if c.Seed == 0 {
 		c.Seed = uint64(c.Now().UnixNano())

@@ -36,6 +36,14 @@ type conn struct {
 	gone        bool // the core has dropped this connection
 	lastCxid    int32
 	lastOp      string
+
+	// core-owned, ensemble mode (a follower's ordering of a session's
+	// requests behind its forwarded write or sync)
+	waiting        bool
+	backlog        []rawReq
+	syncXid        int32
+	syncPath       string
+	pendingConnect *proto.ConnectResponse // createSession forwarded, reply on commit
 }
 
 func newConn(s *Server, id int64, nc net.Conn) *conn {

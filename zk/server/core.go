@@ -55,6 +55,9 @@ type core struct {
 
 	// stats for the four-letter words
 	outstanding int
+
+	// q is the ensemble runtime driving this core (nil: standalone).
+	q *quorumPeer
 }
 
 func newCore(s *Server, st *snapshot.State, trig *snapshot.Trigger, snapDir string) *core {

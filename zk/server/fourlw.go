@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/zkafka/zkafka/zk/watch"
+	"github.com/zkafka/zkafka/zk/zab/quorum"
 )
 
 // Version is what srvr, stat, mntr and envi report. The "-zkafka" suffix
@@ -49,6 +50,14 @@ func (s *Server) fourLetter(c *conn, cmd string) {
 // fourLetter builds a command's output from the core's state.
 func (c *core) fourLetter(cmd string) string {
 	var b strings.Builder
+	if c.q != nil && !c.q.serving() {
+		switch cmd {
+		case "srvr", "stat", "cons", "mntr", "wchs", "wchc", "wchp", "dump":
+			// NIOServerCnxn/FourLetterCommands while the peer is electing
+			// or syncing.
+			return "This ZooKeeper instance is not currently serving requests\n"
+		}
+	}
 	s := c.s
 	conns := s.connList()
 	switch cmd {
@@ -81,7 +90,7 @@ func (c *core) fourLetter(cmd string) string {
 		}
 		kv := [][2]any{
 			{"zk_version", Version + ", built on " + buildDate},
-			{"zk_server_state", "standalone"},
+			{"zk_server_state", c.mode()},
 			{"zk_avg_latency", "0.0"}, {"zk_max_latency", 0}, {"zk_min_latency", 0},
 			{"zk_packets_received", sumRecved(conns)}, {"zk_packets_sent", sumSent(conns)},
 			{"zk_num_alive_connections", len(conns)},
@@ -94,6 +103,10 @@ func (c *core) fourLetter(cmd string) string {
 			{"zk_max_file_descriptor_count", 0},
 			{"zk_global_sessions", c.sessions.Len()},
 			{"zk_last_proposal_size", -1},
+		}
+		if c.q != nil && c.q.leading() {
+			kv = append(kv, [][2]any{{"zk_learners", len(c.q.learners)},
+				{"zk_synced_followers", len(c.q.synced)}, {"zk_pending_syncs", c.q.pendingSyncs}}...)
 		}
 		for _, p := range kv {
 			fmt.Fprintf(&b, "%s\t%v\n", p[0], p[1])
@@ -111,6 +124,13 @@ func (c *core) fourLetter(cmd string) string {
 		fmt.Fprintf(&b, "maxSessionTimeout=%d\n", cfg.MaxSessionTimeout.Milliseconds())
 		fmt.Fprintf(&b, "clientPortListenBacklog=-1\n")
 		fmt.Fprintf(&b, "serverId=%d\n", cfg.ServerID)
+		if e := cfg.Ensemble; e != nil {
+			fmt.Fprintf(&b, "initLimit=%d\nsyncLimit=%d\n", orDefault(e.InitLimit, 10), orDefault(e.SyncLimit, 5))
+			fmt.Fprintf(&b, "electionAlg=3\nelectionPort=%s\nquorumPort=%s\npeerType=0\nmembership: \n", portOfMember(e, "election"), portOfMember(e, "quorum"))
+			for _, m := range e.Members {
+				fmt.Fprintf(&b, "server.%d=%s:%s:%s:participant;%s\n", m.ID, hostOf(m.PeerAddr), portOf(m.QuorumAddr), portOf(m.PeerAddr), m.ClientAddr)
+			}
+		}
 	case "wchs":
 		b.WriteString(c.watches.Summary().String() + "\n")
 	case "wchc":
@@ -186,7 +206,7 @@ func (c *core) stats(b *strings.Builder, nconns int) {
 	conns := c.s.connList()
 	fmt.Fprintf(b, "Latency min/avg/max: 0/0.0/0\n")
 	fmt.Fprintf(b, "Received: %d\nSent: %d\nConnections: %d\nOutstanding: 0\n", sumRecved(conns), sumSent(conns), nconns)
-	fmt.Fprintf(b, "Zxid: 0x%x\nMode: standalone\n", c.lastZxid)
+	fmt.Fprintf(b, "Zxid: 0x%x\nMode: %s\n", c.lastZxid, c.mode())
 }
 
 func (c *core) timeoutOf(id int64) int32 {
@@ -218,4 +238,37 @@ func sumSent(cs []*conn) (n int64) {
 func portOf(addr string) string {
 	i := strings.LastIndexByte(addr, ':')
 	return addr[i+1:]
+}
+
+// mode is what srvr's "Mode:" and mntr's zk_server_state say.
+func (c *core) mode() string {
+	if c.q == nil {
+		return "standalone"
+	}
+	switch {
+	case c.q.leading():
+		return "leader"
+	case c.q.role.State == quorum.Following:
+		return "follower"
+	}
+	return "looking"
+}
+
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+func portOfMember(e *Ensemble, which string) string {
+	for _, m := range e.Members {
+		if m.ID == e.ID {
+			if which == "quorum" {
+				return portOf(m.QuorumAddr)
+			}
+			return portOf(m.PeerAddr)
+		}
+	}
+	return ""
 }

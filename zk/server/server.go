@@ -49,6 +49,9 @@ func Start(cfg Config) (*Server, error) {
 		conns: map[int64]*conn{}}
 	logDir := path.Join(cfg.DataLogDir, "version-2")
 	snapDir := path.Join(cfg.DataDir, "version-2")
+	if cfg.Ensemble != nil {
+		return s.startMember(snapDir, logDir)
+	}
 	tlog, err := txnlog.Open(cfg.FS, logDir, txnlog.Options{Logger: s.log})
 	if err != nil {
 		return nil, fmt.Errorf("server: txn log: %w", err)
@@ -108,9 +111,39 @@ func (s *Server) acceptLoop() {
 	}
 }
 
+// startMember starts an ensemble member: the zab runtime replaces the
+// standalone core and sync stage (ensemble_doc.go).
+func (s *Server) startMember(snapDir, logDir string) (*Server, error) {
+	q, err := s.startEnsemble(snapDir, logDir)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", s.cfg.ClientAddr)
+	if err != nil {
+		q.tr.Close()
+		q.tlog.Close()
+		return nil, err
+	}
+	s.ln = ln
+	s.core = q.c
+	go q.run()
+	s.bgWG.Add(2)
+	go s.acceptLoop()
+	go s.tickLoop()
+	s.log.Info("zkserver ensemble member started", "id", s.cfg.Ensemble.ID, "addr", ln.Addr().String(),
+		"peer", q.tr.Addr().String())
+	return s, nil
+}
+
 func (s *Server) tickLoop() {
 	defer s.bgWG.Done()
-	t := time.NewTicker(s.cfg.TickTime)
+	every := s.cfg.TickTime
+	if s.cfg.Ensemble != nil {
+		// The zab peer ticks every tickTime/2, the rate at which ZooKeeper's
+		// leader pings; its limits are counted in these half ticks.
+		every /= 2
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {

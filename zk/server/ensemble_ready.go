@@ -1,0 +1,404 @@
+package server
+
+import (
+	"fmt"
+
+	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/session"
+	"github.com/zkafka/zkafka/zk/snapshot"
+	"github.com/zkafka/zkafka/zk/txnlog"
+	"github.com/zkafka/zkafka/zk/zab"
+	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/znode"
+)
+
+// pump carries out the Peer's Readys until it has nothing more to ask,
+// field by field in the order zab.Ready prescribes. It returns false if
+// the disk failed (the server then stops, like ZooKeeper).
+func (q *quorumPeer) pump() bool {
+	for q.peer.HasReady() {
+		rd := q.peer.Ready()
+		if err := q.carryOut(&rd); err != nil {
+			q.s.fail(err)
+			return false
+		}
+		q.peer.Advance(rd)
+		if q.cfg.Observe != nil {
+			q.cfg.Observe(Observation{ID: q.cfg.ID, Status: q.peer.Status(), Ready: rd})
+		}
+		q.flushOuts()
+		q.maybeSnapshot()
+	}
+	q.flushOuts()
+	return true
+}
+
+func (q *quorumPeer) carryOut(rd *zab.Ready) error {
+	if rd.SoftState != nil {
+		if err := q.roleChanged(*rd.SoftState); err != nil {
+			return err
+		}
+	}
+	if rd.Snapshot != nil {
+		if err := q.installSnapshot(rd.Snapshot); err != nil {
+			return fmt.Errorf("server: installing SNAP at %#x: %w", rd.Snapshot.Zxid, err)
+		}
+	}
+	if rd.Truncate {
+		q.s.log.Info("truncating the log (TRUNC)", "after", hex(rd.TruncateZxid))
+		if err := q.tlog.Truncate(rd.TruncateZxid); err != nil {
+			return fmt.Errorf("server: TRUNC to %#x: %w", rd.TruncateZxid, err)
+		}
+	}
+	if rd.Epochs != nil {
+		// Before any message: ACKEPOCH and the NEWLEADER ack promise these.
+		if err := writeEpoch(q.fs, q.snapDir, acceptedEpochFile, rd.Epochs.Accepted); err != nil {
+			return err
+		}
+		if err := writeEpoch(q.fs, q.snapDir, currentEpochFile, rd.Epochs.Current); err != nil {
+			return err
+		}
+	}
+	if len(rd.Entries) > 0 {
+		for i := range rd.Entries {
+			txn := rd.Entries[i].Txn
+			if err := q.tlog.Append(&txn); err != nil {
+				return err
+			}
+		}
+		// One fsync for the whole burst: group commit. ACKs leave after it.
+		if err := q.tlog.Commit(); err != nil {
+			return err
+		}
+	}
+	for _, e := range rd.Committed {
+		q.applyCommitted(e)
+	}
+	for _, m := range rd.Messages {
+		if m.Type == quorum.Snap {
+			data, err := q.snapData(m.Zxid)
+			if err != nil {
+				return fmt.Errorf("server: SNAP for %d: %w", m.To, err)
+			}
+			m.Data = data
+		}
+		if q.leading() {
+			switch m.Type {
+			case quorum.UpToDate:
+				q.synced[m.To] = true
+			case quorum.Sync:
+				q.pendingSyncs = max(0, q.pendingSyncs-1)
+			}
+		}
+		q.tr.Send(q.gens[m.To], m)
+	}
+	for _, r := range rd.Requests {
+		q.forwardedRequest(r)
+	}
+	if len(rd.Touches) > 0 && q.leading() {
+		now := q.c.nowMs()
+		for _, t := range rd.Touches {
+			q.c.sessions.Touch(t.Session, now)
+		}
+	}
+	for _, id := range rd.SyncsDone {
+		q.syncDone(id)
+	}
+	return nil
+}
+
+// roleChanged: when a member stops serving, its clients must go elsewhere;
+// a leader that stops leading goes back from its speculative tree to the
+// committed state; a new leader restarts every session's clock.
+func (q *quorumPeer) roleChanged(s zab.SoftState) error {
+	prev := q.role
+	q.role = s
+	q.s.log.Info("zab role", "id", q.cfg.ID, "state", s.String())
+	if prev.Serving && (!s.Serving || prev.State != s.State || prev.Epoch != s.Epoch) {
+		q.closeClients()
+	}
+	if prev.State == quorum.Leading && s.State != quorum.Leading {
+		q.learners, q.synced, q.pendingSyncs = map[int64]bool{}, map[int64]bool{}, 0
+		q.held = nil
+		if q.spec > q.applied {
+			m, err := machineAt(q.fs, q.snapDir, q.tlog, q.applied)
+			if err != nil {
+				return fmt.Errorf("server: going back to the committed state: %w", err)
+			}
+			q.load(m)
+		}
+		q.spec = q.applied
+	}
+	if s.State == quorum.Leading && s.Serving && !(prev.State == quorum.Leading && prev.Serving) {
+		// SessionTrackerImpl on a new leader: every known session gets a
+		// full timeout from now to be touched.
+		now := q.c.nowMs()
+		t := session.NewTracker(q.s.cfg.TickTime.Milliseconds())
+		for _, id := range q.c.sessions.IDs() {
+			if to, ok := q.c.sessions.Timeout(id); ok && !q.c.sessions.Closing(id) {
+				t.Add(id, to, now)
+			}
+		}
+		q.c.sessions = t
+	}
+	return nil
+}
+
+// load replaces the state machine.
+func (q *quorumPeer) load(m *machine) {
+	c := q.c
+	c.tree = m.Tree
+	t := session.NewTracker(q.s.cfg.TickTime.Milliseconds())
+	now := c.nowMs()
+	for id, to := range m.Sessions {
+		t.Add(id, to, now)
+	}
+	c.sessions = t
+	q.applied, q.spec = m.Zxid, m.Zxid
+	c.lastZxid = m.Zxid
+}
+
+// installSnapshot: SNAP replaces the state machine and the whole log. The
+// snapshot file is made durable first, then the log is cut: a crash in
+// between leaves a valid snapshot and a log that is read only after it.
+func (q *quorumPeer) installSnapshot(sn *zab.Snapshot) error {
+	m, err := decodeMachine(sn.Data, sn.Zxid)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(q.fs, q.snapDir, snapshot.FileName(sn.Zxid), sn.Data); err != nil {
+		return err
+	}
+	if err := q.tlog.Truncate(sn.Zxid); err != nil {
+		return err
+	}
+	q.s.log.Info("installed SNAP", "zxid", hex(sn.Zxid), "nodes", m.Tree.NodeCount(), "sessions", len(m.Sessions))
+	q.load(m)
+	return nil
+}
+
+// snapData is the state machine at zxid in snapshot format: the live tree
+// when it is exactly there, or one rebuilt from disk when the leader's
+// tree has run ahead of commit.
+func (q *quorumPeer) snapData(zxid int64) ([]byte, error) {
+	if q.spec == zxid && q.applied == zxid {
+		sessions := map[int64]int32{}
+		for _, id := range q.c.sessions.IDs() {
+			if to, ok := q.c.sessions.Timeout(id); ok {
+				sessions[id] = to
+			}
+		}
+		return encodeMachine(q.c.tree, sessions, zxid)
+	}
+	m, err := machineAt(q.fs, q.snapDir, q.tlog, zxid)
+	if err != nil {
+		return nil, err
+	}
+	return encodeMachine(m.Tree, m.Sessions, zxid)
+}
+
+// applyCommitted applies one committed txn. On the leader, a txn it
+// executed itself is already in the tree; only its bookkeeping is left.
+func (q *quorumPeer) applyCommitted(e zab.Entry) {
+	c := q.c
+	txn := e.Txn
+	if q.leading() && e.Zxid <= q.spec {
+		if txn.Header.Type == proto.OpCloseSession {
+			c.sessions.Remove(txn.Header.ClientID)
+		}
+		q.applied = e.Zxid
+		if q.trigger.Logged() {
+			q.snapWanted = true
+		}
+		return
+	}
+	events, err := c.tree.Apply(txn)
+	if err != nil {
+		q.s.log.Debug("apply", "zxid", hex(e.Zxid), "err", err)
+	}
+	q.applied = e.Zxid
+	if q.spec < q.applied {
+		q.spec = q.applied
+	}
+	c.lastZxid = q.spec
+	switch txn.Header.Type {
+	case proto.OpCreateSession:
+		if r, ok := txn.Record.(*proto.CreateSessionTxn); ok {
+			c.sessions.Add(txn.Header.ClientID, r.TimeOut, c.nowMs())
+		}
+	case proto.OpCloseSession:
+		c.sessions.Remove(txn.Header.ClientID)
+	}
+	c.fire(events)
+	q.complete(txn)
+	if txn.Header.Type == proto.OpCloseSession {
+		if cn := c.owner[txn.Header.ClientID]; cn != nil {
+			// Expired by the leader (or closed elsewhere): this server's
+			// connection for it goes.
+			q.dropConn(cn)
+			c.out(cn, nil, true)
+		}
+	}
+	if q.trigger.Logged() {
+		q.snapWanted = true
+	}
+}
+
+// maybeSnapshot writes a snapshot of the committed state when one is due
+// and the tree holds nothing uncommitted, then lets the Peer forget the
+// log it covers and purges old files.
+func (q *quorumPeer) maybeSnapshot() {
+	if !q.snapWanted || q.spec != q.applied || q.peer.HasReady() {
+		return
+	}
+	q.snapWanted = false
+	sessions := map[int64]int32{}
+	for _, id := range q.c.sessions.IDs() {
+		if to, ok := q.c.sessions.Timeout(id); ok {
+			sessions[id] = to
+		}
+	}
+	z := q.applied
+	if err := snapshot.Write(q.fs, q.snapDir, z, sessionList(sessions), q.c.tree); err != nil {
+		q.s.log.Warn("snapshot failed", "err", err)
+		return
+	}
+	if err := q.peer.Compact(z); err != nil {
+		q.s.log.Warn("zab compact", "err", err)
+	}
+	if err := q.tlog.Roll(); err != nil {
+		q.s.fail(err)
+		return
+	}
+	q.s.log.Info("snapshot written", "zxid", hex(z))
+	if err := snapshot.Purge(q.fs, q.snapDir, q.s.cfg.SnapRetain, func(z int64) error {
+		return txnlog.Purge(q.fs, q.logDir, z)
+	}); err != nil {
+		q.s.log.Warn("purge failed", "err", err)
+	}
+}
+
+// execute runs a write on the leader's tree at the next zxid and proposes
+// its txn (failed writes too: they take a zxid). It returns false if this
+// member cannot propose now.
+func (q *quorumPeer) execute(hdr proto.TxnHeader, auth []proto.Id, rec proto.Record) bool {
+	res, ok := q.executeResult(hdr, auth, rec, nil)
+	_ = res
+	return ok
+}
+
+// executeResult is execute returning the Result (for the leader's own
+// clients' replies). pre, when non-nil, is a failure found before Execute
+// (session expired, undecodable body): it becomes an error txn.
+func (q *quorumPeer) executeResult(hdr proto.TxnHeader, auth []proto.Id, rec proto.Record, pre error) (znode.Result, bool) {
+	c := q.c
+	z, err := q.peer.NextZxid()
+	if err != nil {
+		return znode.Result{}, false
+	}
+	hdr.Zxid, hdr.Time = z, c.nowMs()
+	var res znode.Result
+	switch {
+	case pre != nil:
+		res = znode.Result{Txn: errorTxn(hdr, pre), Err: pre}
+	case hdr.Type == proto.OpCloseSession:
+		c.sessions.SetClosing(hdr.ClientID)
+		res = c.tree.Execute(znode.Request{Header: hdr})
+	default:
+		res = c.tree.Execute(znode.Request{Header: hdr, Auth: auth, Record: rec})
+		if res.Txn.Record == nil {
+			res.Txn = errorTxn(hdr, res.Err)
+		}
+	}
+	q.spec = z
+	c.lastZxid = z
+	if _, err := q.peer.Propose(res.Txn); err != nil {
+		q.s.log.Warn("propose failed", "zxid", hex(z), "err", err)
+		return res, false
+	}
+	c.fire(res.Events)
+	return res, true
+}
+
+// forwardedRequest: the leader executes a follower's client write.
+func (q *quorumPeer) forwardedRequest(r zab.Request) {
+	var f forwarded
+	if err := proto.Decode(r.Data, &f); err != nil {
+		q.s.log.Warn("bad forwarded request", "from", r.From, "err", err)
+		return
+	}
+	c := q.c
+	hdr := proto.TxnHeader{ClientID: f.Session, Cxid: f.Cxid, Type: f.Type}
+	rec, pre := f.record()
+	if pre == nil && f.Type != proto.OpCreateSession {
+		if _, known := c.sessions.Timeout(f.Session); !known || c.sessions.Closing(f.Session) {
+			pre = sessionExpired
+		}
+	}
+	if _, ok := q.executeResult(hdr, f.Auth, rec, pre); !ok {
+		return
+	}
+	if pre == nil && f.Type == proto.OpCreateSession {
+		c.sessions.Add(f.Session, rec.(*proto.CreateSessionTxn).TimeOut, c.nowMs())
+	}
+}
+
+// complete answers the follower's client whose forwarded write this
+// committed txn is.
+func (q *quorumPeer) complete(txn proto.Txn) {
+	key := reqKey{txn.Header.ClientID, txn.Header.Cxid}
+	cn := q.waitW[key]
+	if cn == nil {
+		return
+	}
+	delete(q.waitW, key)
+	if cn.gone {
+		return
+	}
+	c := q.c
+	if cn.pendingConnect != nil {
+		resp := cn.pendingConnect
+		cn.pendingConnect = nil
+		if txn.Header.Type != proto.OpCreateSession {
+			q.dropConn(cn)
+			c.out(cn, nil, true)
+			return
+		}
+		q.established(cn, resp)
+		q.drain(cn)
+		return
+	}
+	cn.waiting = false
+	resp, err := replyOf(txn, c.tree)
+	c.reply(cn, txn.Header.Cxid, err, resp)
+	if txn.Header.Type == proto.OpCloseSession {
+		q.dropConn(cn)
+		c.out(cn, nil, true)
+		return
+	}
+	q.drain(cn)
+}
+
+func (q *quorumPeer) syncDone(id int64) {
+	cn := q.waitS[id]
+	if cn == nil {
+		return
+	}
+	delete(q.waitS, id)
+	if cn.gone {
+		return
+	}
+	cn.waiting = false
+	q.c.reply(cn, cn.syncXid, nil, &proto.SyncResponse{Path: cn.syncPath})
+	q.drain(cn)
+}
+
+// drain runs the requests a connection queued behind a write or sync, in
+// order, until the next write or sync waits again.
+func (q *quorumPeer) drain(cn *conn) {
+	for !cn.waiting && len(cn.backlog) > 0 && !cn.gone {
+		r := cn.backlog[0]
+		cn.backlog = cn.backlog[1:]
+		q.dispatch(cn, r.hdr, r.body)
+	}
+}
