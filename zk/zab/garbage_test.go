@@ -1,0 +1,52 @@
+package zab_test
+
+import (
+	"testing"
+
+	"github.com/zkafka/zkafka/labs/sim"
+	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/zab"
+	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/zab/zabsim"
+)
+
+// TestGarbagePacketsNeverPanic feeds every server of a running ensemble
+// random packets (any type, zxid, epoch, missing txns and votes): Step may
+// return an error or drop them, but must never panic.
+//
+// Reference: developing.md ("Bad input never panics").
+func TestGarbagePacketsNeverPanic(t *testing.T) {
+	r := sim.Rand(t)
+	c := zabsim.New(r, zabsim.Options{N: 3})
+	c.RunTicks(5)
+	types := []quorum.Type{1, 2, 3, 4, 5, 7, 10, 11, 12, 13, 14, 15, 17, 18, 100, 0, 99}
+	for i := 0; i < 5000; i++ {
+		to := c.IDs[r.IntN(3)]
+		m := zab.Packet{
+			Type: types[r.IntN(len(types))], From: int64(r.IntN(5)), To: to,
+			Zxid: quorum.MakeZxid(int64(r.IntN(4)), int64(r.IntN(5))), Epoch: int64(r.IntN(4)),
+			CurrentEpoch: int64(r.IntN(4)) - 1,
+		}
+		if r.IntN(2) == 0 {
+			txn := zabsim.Txn(int64(i))
+			txn.Header.Zxid = m.Zxid
+			if r.IntN(4) == 0 {
+				txn = proto.Txn{}
+			}
+			m.Txn = &txn
+		}
+		if r.IntN(2) == 0 {
+			m.Note = &quorum.Note{State: quorum.State(r.IntN(4)), Vote: quorum.Vote{Leader: int64(r.IntN(5)), Zxid: m.Zxid, ElectionEpoch: int64(r.IntN(5)), PeerEpoch: int64(r.IntN(3))}}
+		}
+		if p := c.Nodes[to].Peer; p != nil {
+			_ = p.Step(m)
+			if p.HasReady() {
+				rd := p.Ready()
+				p.Advance(rd)
+			}
+		}
+		if i%50 == 0 {
+			c.TickAll()
+		}
+	}
+}
