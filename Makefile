@@ -10,6 +10,7 @@
 #                              installs nothing, skips (and says) what is missing
 #   make bench                 benchmarks, ours vs Apache ZooKeeper when installed
 #   make fuzz                  run every fuzz target for FUZZTIME each (default 10s)
+#   make soak                  thousands of seeded ZAB nemesis schedules (SOAK=5000)
 #
 # Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N.
 
@@ -26,7 +27,7 @@ ifneq ($(filter test-chapter run-chapter stress-chapter,$(firstword $(MAKECMDGOA
 endif
 N ?= $(CHAPTER)
 
-.PHONY: all run test test-ref test-labs vet test-chapter run-chapter stress-chapter interop bench fuzz clean
+.PHONY: all run test test-ref test-labs vet test-chapter run-chapter stress-chapter interop bench soak fuzz clean
 
 all: test
 
@@ -65,6 +66,10 @@ bench:
 	$(GO) run ./zk/cmd/zkbench -compare
 	@echo "== Kafka: log and end-to-end produce/consume vs dd's sequential write bandwidth"
 	$(GO) run ./kafka/cmd/kbench
+
+SOAK ?= 5000
+soak:
+	ZAB_SOAK=$(SOAK) $(GO) test -count=1 -run TestNemesis ./zk/zab
 
 FUZZTIME ?= 10s
 fuzz:

@@ -32,6 +32,14 @@ var labs = []Lab{
 		},
 	},
 	{
+		N: 3, Slug: "03-zab-broadcast", Title: "ZAB broadcast",
+		Swaps: []Swap{{From: "labs/03-zab-broadcast/zab", To: "zk/zab"}},
+	},
+	{
+		N: 4, Slug: "04-zab-election", Title: "Leader election and recovery",
+		Swaps: []Swap{{From: "labs/04-zab-election/zab", To: "zk/zab"}},
+	},
+	{
 		N: 5, Slug: "05-segment-log", Title: "The segment log",
 		Swaps: []Swap{{From: "labs/05-segment-log/log", To: "kafka/log"}},
 	},

@@ -5,7 +5,9 @@ package sim
 import (
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,10 +35,22 @@ func Seed(t testing.TB) uint64 {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("SEED=%d (replay: SEED=%d go test -run '^%s$' <package>)", seed, seed, t.Name())
+			t.Logf("SEED=%d (replay: SEED=%d go test -run '%s' <package>)", seed, seed, RunPattern(t.Name()))
 		}
 	})
 	return seed
+}
+
+// RunPattern is the -run pattern that selects exactly the test or subtest
+// named name: go test splits -run at each "/" and matches level by level,
+// so "TestNemesis/33" must be "^TestNemesis$/^33$" (not "^TestNemesis/33$",
+// which also runs subtest 133).
+func RunPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
 }
 
 // Rand returns a *rand.Rand seeded by Seed: the one RNG a test draws from.
