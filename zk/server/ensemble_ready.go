@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/session"
@@ -113,6 +114,16 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 func (q *quorumPeer) roleChanged(s zab.SoftState) error {
 	prev := q.role
 	q.role = s
+	if s.State == quorum.Leading && prev.State != quorum.Leading {
+		for _, sid := range sortedKeys(q.early) {
+			if err := q.peer.Step(q.early[sid]); err != nil {
+				q.s.log.Warn("zab: early FOLLOWERINFO refused", "from", sid, "err", err)
+			}
+		}
+	}
+	if s.State != quorum.Looking {
+		q.early = map[int64]quorum.Packet{}
+	}
 	q.s.log.Info("zab role", "id", q.cfg.ID, "state", s.String())
 	if prev.Serving && (!s.Serving || prev.State != s.State || prev.Epoch != s.Epoch) {
 		q.closeClients()
@@ -401,4 +412,13 @@ func (q *quorumPeer) drain(cn *conn) {
 		cn.backlog = cn.backlog[1:]
 		q.dispatch(cn, r.hdr, r.body)
 	}
+}
+
+func sortedKeys(m map[int64]quorum.Packet) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

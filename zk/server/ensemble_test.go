@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-zookeeper/zk"
+	"github.com/zkafka/zkafka/zk/server/cluster"
+)
+
+const ensTick = 50 * time.Millisecond
+
+func startEnsemble(t *testing.T, n int) *cluster.Cluster {
+	t.Helper()
+	opts := cluster.Options{N: n, Dir: t.TempDir(), TickTime: ensTick, MaxSessionTimeout: 10 * time.Second}
+	if os.Getenv("ZK_SERVER_LOG") != "" {
+		opts.Logger = func(id int64) *slog.Logger {
+			return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("sid", id)
+		}
+	}
+	c, err := cluster.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	if _, err := c.WaitServing(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func dialOne(t *testing.T, addr string) *zk.Conn {
+	t.Helper()
+	conn, ev, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(nopLogger{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Close)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-ev:
+			if e.State == zk.StateHasSession {
+				return conn
+			}
+		case <-deadline:
+			t.Fatalf("no session with %s within 5s", addr)
+		}
+	}
+}
+
+// TestEnsembleWritesEverywhere checks that writes sent to every member
+// (the followers forward them to the leader) are applied on every member
+// in one zxid order, that a read after sync sees them, and that srvr
+// reports the members' modes.
+//
+// Reference: zookeeper.md §3 (broadcast), §5 (single system image, sync).
+func TestEnsembleWritesEverywhere(t *testing.T) {
+	c := startEnsemble(t, 3)
+	var conns []*zk.Conn
+	for _, addr := range c.Addrs() {
+		conns = append(conns, dialOne(t, addr))
+	}
+	if _, err := conns[0].Create("/e", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	var zxids []int64
+	for i := 0; i < 9; i++ {
+		conn := conns[i%3]
+		p, err := conn.Create(fmt.Sprintf("/e/n%d", i), []byte{byte(i)}, 0, zk.WorldACL(zk.PermAll))
+		if err != nil {
+			t.Fatalf("create via member %d: %v", i%3+1, err)
+		}
+		_, st, err := conn.Get(p)
+		if err != nil {
+			t.Fatalf("read-your-write via member %d: %v", i%3+1, err)
+		}
+		if len(zxids) > 0 && st.Czxid <= zxids[len(zxids)-1] {
+			t.Fatalf("czxid %#x after %#x: writes are not in one order", st.Czxid, zxids[len(zxids)-1])
+		}
+		zxids = append(zxids, st.Czxid)
+	}
+	for i, conn := range conns {
+		if _, err := conn.Sync("/e"); err != nil {
+			t.Fatalf("sync on member %d: %v", i+1, err)
+		}
+		kids, _, err := conn.Children("/e")
+		if err != nil || len(kids) != 9 {
+			t.Fatalf("member %d after sync sees %v (%v), want 9 children", i+1, kids, err)
+		}
+		for j := range 9 {
+			_, st, err := conn.Get(fmt.Sprintf("/e/n%d", j))
+			if err != nil || st.Czxid != zxids[j] {
+				t.Fatalf("member %d: /e/n%d czxid %#x (%v), want %#x", i+1, j, st.Czxid, err, zxids[j])
+			}
+		}
+	}
+	modes := map[string]int{}
+	for _, addr := range c.Addrs() {
+		out, err := fourLetter(addr, "srvr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if m, ok := strings.CutPrefix(l, "Mode: "); ok {
+				modes[m]++
+			}
+		}
+	}
+	if modes["leader"] != 1 || modes["follower"] != 2 {
+		t.Fatalf("srvr modes %v, want one leader and two followers", modes)
+	}
+}
+
+// TestEnsembleLeaderFailover kills the leader: a new one is elected among
+// the two others, the client's session moves to a live member, and no
+// acknowledged write is lost; the old leader restarts and catches up.
+//
+// Reference: zookeeper.md §3 (FLE, discovery, synchronization); Zab paper
+// §3.2 (agreement, primary integrity).
+func TestEnsembleLeaderFailover(t *testing.T) {
+	c := startEnsemble(t, 3)
+	leader := c.Leader()
+	var follower string
+	for _, id := range c.IDs() {
+		if id != leader {
+			follower = c.Addr(id)
+		}
+	}
+	conn := dialOne(t, follower)
+	if _, err := conn.Create("/f", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if _, err := conn.Create(fmt.Sprintf("/f/a%d", i), nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Kill(leader)
+	newLeader, err := c.WaitServing(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if newLeader == leader {
+		t.Fatalf("the killed member %d still leads", leader)
+	}
+	kids := childrenEventually(t, conn, "/f", 20)
+	if len(kids) != 20 {
+		t.Fatalf("after failover %d children, want 20", len(kids))
+	}
+	if _, err := conn.Create("/f/after", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatalf("write after failover: %v", err)
+	}
+	if err := c.Restart(leader); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitServing(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	old := dialOne(t, c.Addr(leader))
+	kids, _, err = old.Children("/f")
+	if err != nil || len(kids) != 21 {
+		t.Fatalf("restarted member sees %d children (%v), want 21", len(kids), err)
+	}
+}
+
+// childrenEventually retries a read while the client reconnects.
+func childrenEventually(t *testing.T, conn *zk.Conn, path string, want int) []string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		kids, _, err := conn.Children(path)
+		if err == nil {
+			return kids
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("children of %s: %v", path, err)
+		}
+		time.Sleep(20 * time.Millisecond) // the client reconnects in its own goroutine: poll it
+	}
+}
+
+func fourLetter(addr, cmd string) (string, error) {
+	nc, err := net.DialTimeout("tcp", addr, 2*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(3 * time.Second))
+	if _, err := io.WriteString(nc, cmd); err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(nc)
+	return string(b), err
+}
