@@ -437,4 +437,3 @@ func (s *Server) Status() (Status, bool) {
 		return Status{}, false
 	}
 }
-

@@ -3,8 +3,8 @@ package server_test
 import (
 	"fmt"
 	"io"
-	"net"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"testing"
