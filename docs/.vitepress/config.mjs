@@ -92,8 +92,13 @@ export default withMermaid(
       },
     },
     mermaid: {
-      // Diagrams follow the page's light/dark theme; no external fonts.
+      // No external fonts: the same system stack as .mermaid in custom.css.
       theme: 'default',
+      fontFamily: "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif",
+      sequence: { useMaxWidth: false, wrap: true, width: 190, actorMargin: 30, noteMargin: 8 },
+      themeVariables: {
+        fontFamily: "ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif",
+      },
     },
   }),
 )

@@ -49,6 +49,8 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
 const origin = `http://127.0.0.1:${server.address().port}`
 
+// The home page, every chapter page, and every other page with a diagram
+// or a code excerpt.
 const pages = [{ name: 'home', url: '/', src: 'index.md', shot: 'home.png' }]
 for (const ch of chapters) {
   pages.push({
@@ -57,6 +59,22 @@ for (const ch of chapters) {
     src: `chapters/${ch.slug}/index.md`,
     shot: ch.n === 1 ? 'chapter-01.png' : null,
   })
+}
+function walk(dir, out = []) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) walk(p, out)
+    else if (e.name.endsWith('.md') && p !== path.join(docsDir, 'README.md')) out.push(path.relative(docsDir, p))
+  }
+  return out
+}
+for (const src of walk(docsDir).sort()) {
+  if (pages.some((p) => p.src === src)) continue
+  const md = fs.readFileSync(path.join(docsDir, src), 'utf8')
+  if (!/^```mermaid\s*$/m.test(md) && !/^<<<\s/m.test(md)) continue
+  const url = '/' + src.replace(/index\.md$/, '').replace(/\.md$/, '.html')
+  pages.push({ name: src, url, src, shot: null })
 }
 
 const browser = await chromium.launch({
@@ -94,7 +112,9 @@ try {
         .then(() => true, () => false)
       const got = await page.locator('.mermaid svg').count()
       if (!ok) fail(`expected ${diagrams} rendered mermaid diagram(s), found ${got}`)
-      const syntaxErrors = await page.locator('.mermaid svg[aria-roledescription="error"], .mermaid .error-icon').count()
+      const syntaxErrors = await page.evaluate(
+        () => [...document.querySelectorAll('.mermaid')].filter((d) => d.querySelector('svg[aria-roledescription="error"], .error-icon')).length,
+      )
       if (syntaxErrors) fail(`${syntaxErrors} mermaid diagram(s) failed to parse`)
     }
     const excerpts = (md.match(/^<<<\s/gm) || []).length
@@ -112,7 +132,7 @@ try {
       if (colors < 3) fail(`no highlighted Go code block (${colors} token colors)`)
       if (links < excerpts) fail(`expected ${excerpts} code excerpt source link(s), found ${links}`)
     }
-    if (pg.shot) await page.screenshot({ path: path.join(shots, pg.shot), fullPage: false })
+    if (pg.shot) await page.screenshot({ path: path.join(shots, pg.shot), fullPage: true })
     if (errors.length) fail(`console errors:\n    ${errors.join('\n    ')}`)
     if (outside.length) fail(`requests leaving the machine:\n    ${[...new Set(outside)].join('\n    ')}`)
     console.log(`browser test: ${pg.name}: ${diagrams} diagram(s), ${excerpts} excerpt(s) ok`)
