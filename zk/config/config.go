@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -31,8 +32,11 @@ type Config struct {
 	AutopurgeSnapRetainCount int // autopurge.snapRetainCount (default 3, at least 3)
 	AutopurgePurgeInterval   int // autopurge.purgeInterval, hours (default 0 = off)
 
-	// Servers are the server.N lines, kept for chapter 3 (ensembles).
+	// Servers are the server.N lines (chapter 3: ensembles).
 	Servers []Server
+	// MyID is this server's id, read from dataDir/myid by ParseFile when
+	// the file has server.N lines (QuorumPeerConfig.setupMyId); 0 if none.
+	MyID int64
 
 	// Extra holds every key this package does not interpret.
 	Extra map[string]string
@@ -75,7 +79,33 @@ func ParseFile(name string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if len(c.Servers) > 1 {
+		if err := c.LoadMyID(); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// LoadMyID reads dataDir/myid: the id of this server among the server.N
+// lines, as a decimal number (ZooKeeper: "myid file is missing" is fatal
+// in an ensemble).
+func (c *Config) LoadMyID() error {
+	b, err := os.ReadFile(filepath.Join(c.DataDir, "myid"))
+	if err != nil {
+		return fmt.Errorf("myid: %w (an ensemble member needs dataDir/myid holding its server id)", err)
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return fmt.Errorf("myid: %q is not a server id", strings.TrimSpace(string(b)))
+	}
+	for _, s := range c.Servers {
+		if s.ID == id {
+			c.MyID = id
+			return nil
+		}
+	}
+	return fmt.Errorf("myid: %d is not among the server.N lines", id)
 }
 
 // A LineError points at the line of zoo.cfg that is wrong.

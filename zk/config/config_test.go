@@ -2,6 +2,8 @@ package config_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,5 +89,33 @@ func TestErrorsNameTheLine(t *testing.T) {
 		if err == nil || !errors.As(err, &le) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Parse(%q) = %v, want an error containing %q", tc.cfg, err, tc.want)
 		}
+	}
+}
+
+// TestMyID checks that an ensemble configuration reads dataDir/myid and
+// that a missing or foreign id is an error.
+//
+// Reference: QuorumPeerConfig.setupMyId ("myid file is missing").
+func TestMyID(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "dataDir=" + dir + "\nserver.1=127.0.0.1:2888:3888\nserver.2=127.0.0.1:2889:3889\n"
+	name := filepath.Join(dir, "zoo.cfg")
+	if err := os.WriteFile(name, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := config.ParseFile(name); err == nil {
+		t.Fatal("an ensemble config without myid parsed")
+	}
+	os.WriteFile(filepath.Join(dir, "myid"), []byte("2\n"), 0o644)
+	c, err := config.ParseFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MyID != 2 {
+		t.Fatalf("MyID = %d, want 2", c.MyID)
+	}
+	os.WriteFile(filepath.Join(dir, "myid"), []byte("7"), 0o644)
+	if _, err := config.ParseFile(name); err == nil {
+		t.Fatal("myid 7, not among the servers, parsed")
 	}
 }

@@ -2,6 +2,9 @@ package server
 
 import (
 	"log/slog"
+	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/zkafka/zkafka/labs/sim/vfs"
@@ -53,7 +56,36 @@ func FromZooCfg(c *config.Config) Config {
 		FourLetterWords:   c.FourLetterWords,
 		SnapCount:         c.SnapCount,
 		SnapRetain:        c.AutopurgeSnapRetainCount,
+		Ensemble:          ensembleOf(c),
 	}
+}
+
+// ensembleOf turns the server.N lines and myid into an Ensemble; nil for
+// a standalone configuration (no or one server line, as ZooKeeper's
+// standaloneEnabled=true).
+func ensembleOf(c *config.Config) *Ensemble {
+	if len(c.Servers) < 2 || c.MyID == 0 {
+		return nil
+	}
+	e := &Ensemble{ID: c.MyID, InitLimit: c.InitLimit, SyncLimit: c.SyncLimit}
+	for _, s := range c.Servers {
+		if s.Observer {
+			continue // observers are not supported: they neither vote nor serve here
+		}
+		m := Member{ID: s.ID,
+			PeerAddr:   net.JoinHostPort(s.Host, strconv.Itoa(s.ElectionPort)),
+			QuorumAddr: net.JoinHostPort(s.Host, strconv.Itoa(s.QuorumPort))}
+		switch {
+		case s.ClientAddr != "" && strings.Contains(s.ClientAddr, ":"):
+			m.ClientAddr = s.ClientAddr
+		case s.ClientAddr != "":
+			m.ClientAddr = net.JoinHostPort(s.Host, s.ClientAddr)
+		case s.ID == c.MyID:
+			m.ClientAddr = c.ClientAddr()
+		}
+		e.Members = append(e.Members, m)
+	}
+	return e
 }
 
 func (c *Config) fill() {

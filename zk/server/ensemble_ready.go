@@ -116,6 +116,7 @@ func (q *quorumPeer) roleChanged(s zab.SoftState) error {
 	q.role = s
 	if s.State == quorum.Leading && prev.State != quorum.Leading {
 		for _, sid := range sortedKeys(q.early) {
+			q.learners[sid] = true
 			if err := q.peer.Step(q.early[sid]); err != nil {
 				q.s.log.Warn("zab: early FOLLOWERINFO refused", "from", sid, "err", err)
 			}

@@ -1,10 +1,14 @@
-// Command zkserver runs a standalone zkafka ZooKeeper server.
+// Command zkserver runs a zkafka ZooKeeper server: standalone, or one
+// member of an ensemble.
 //
 //	zkserver zoo.cfg
 //	zkserver -port 2181 -data /tmp/zk -4lw '*'
 //
 // With a zoo.cfg it reads every setting from it (see zk/config); flags
-// override it. Logs go to stderr through log/slog. SIGINT and SIGTERM shut
+// override it. A zoo.cfg with two or more server.N=host:quorumPort:electionPort
+// lines makes this server the member whose id is in dataDir/myid, exactly
+// as ZooKeeper does; members talk to each other on their electionPort (see
+// zk/server/peernet for why one port) and serve clients on clientPort. Logs go to stderr through log/slog. SIGINT and SIGTERM shut
 // it down gracefully: pending txns are committed and replies flushed.
 package main
 
@@ -84,7 +88,9 @@ func run(args []string) error {
 	if *fourLW != "" {
 		cfg.FourLetterWords = strings.Split(*fourLW, ",")
 	}
-	cfg.ServerID = *id
+	if *id != 0 {
+		cfg.ServerID = *id
+	}
 	cfg.Logger = logger
 
 	s, err := server.Start(cfg)
