@@ -1,0 +1,280 @@
+package stage
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zkafka/zkafka/zk/server"
+	"github.com/zkafka/zkafka/zk/server/cluster"
+	"github.com/zkafka/zkafka/zk/zab"
+	"github.com/zkafka/zkafka/zk/zab/quorum"
+)
+
+// Ensemble is a ZooKeeper ensemble in this process (zk/server/cluster)
+// whose zab traffic a Tracer narrates.
+type Ensemble struct {
+	*cluster.Cluster
+	Trace *Tracer
+}
+
+// StartEnsemble starts n members with the given client ports (missing
+// ones are free ports) and tickTime, narrating their zab flow to w.
+func StartEnsemble(n int, clientPorts []int, tick time.Duration, w io.Writer) (*Ensemble, error) {
+	tr := &Tracer{W: w, On: true, start: time.Now()}
+	c, err := cluster.Start(cluster.Options{
+		N: n, ClientPorts: clientPorts, TickTime: tick,
+		Logger: func(id int64) *slog.Logger {
+			return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})).With("sid", id)
+		},
+		Observe: tr.Observe,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Ensemble{Cluster: c, Trace: tr}, nil
+}
+
+// Tracer prints a compact line per notable zab event: votes, role
+// changes, proposals with their acks and commits. Pings are left out.
+type Tracer struct {
+	W  io.Writer
+	On bool
+	// Votes, when false, hides election notifications (they are chatty).
+	Votes bool
+
+	mu    sync.Mutex
+	start time.Time
+}
+
+// Set turns the trace on or off.
+func (t *Tracer) Set(on bool) { t.mu.Lock(); t.On = on; t.mu.Unlock() }
+
+// SetVotes shows or hides election notifications.
+func (t *Tracer) SetVotes(on bool) { t.mu.Lock(); t.Votes = on; t.mu.Unlock() }
+
+func (t *Tracer) printf(format string, args ...any) {
+	ms := time.Since(t.start).Milliseconds()
+	fmt.Fprintf(t.W, "   %6dms  %s\n", ms, fmt.Sprintf(format, args...))
+}
+
+// Observe is the cluster's Observe hook: one Ready of one member.
+func (t *Tracer) Observe(o server.Observation) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.On {
+		return
+	}
+	rd, id := o.Ready, o.ID
+	if rd.SoftState != nil {
+		s := rd.SoftState
+		switch {
+		case s.State == quorum.Looking:
+			t.printf("s%d is LOOKING: starts an election (round %d), voting for itself %s", id, o.Status.Clock, short(o.Status.Vote))
+		case s.Serving && s.State == quorum.Leading:
+			t.printf("s%d LEADS epoch %d: a quorum acked NEWLEADER, it serves", id, s.Epoch)
+		case s.Serving:
+			t.printf("s%d FOLLOWS s%d in epoch %d: got UPTODATE, it serves", id, s.Leader, s.Epoch)
+		case s.State == quorum.Leading && s.Epoch == 0:
+			t.printf("s%d won the election: LEADING, gathering FOLLOWERINFO", id)
+		case s.State == quorum.Following && s.Epoch == 0:
+			t.printf("s%d lost the election to s%d: FOLLOWING, sends FOLLOWERINFO", id, s.Leader)
+		}
+	}
+	if rd.Snapshot != nil {
+		t.printf("s%d installs a SNAP at %s", id, zx(rd.Snapshot.Zxid))
+	}
+	if rd.Truncate {
+		t.printf("s%d TRUNCATES its log after %s", id, zx(rd.TruncateZxid))
+	}
+	if rd.Epochs != nil {
+		t.printf("s%d persists acceptedEpoch=%d currentEpoch=%d (fsync before it answers)", id, rd.Epochs.Accepted, rd.Epochs.Current)
+	}
+	if n := len(rd.Entries); n > 0 {
+		t.printf("s%d logs %s (fsync)", id, zxRange(rd.Entries))
+	}
+	// Group the messages: same type and zxid → one line with every receiver.
+	type key struct {
+		typ  quorum.Type
+		zxid int64
+	}
+	var order []key
+	to := map[key][]string{}
+	notes := map[int64]*quorum.Note{}
+	for _, m := range rd.Messages {
+		if m.Type == quorum.Ping {
+			continue
+		}
+		k := key{m.Type, m.Zxid}
+		if m.Type == quorum.Notification {
+			k.zxid = 0
+			notes[m.To] = m.Note
+		}
+		if _, ok := to[k]; !ok {
+			order = append(order, k)
+		}
+		to[k] = append(to[k], "s"+strconv.FormatInt(m.To, 10))
+	}
+	for _, k := range order {
+		recv := strings.Join(to[k], ",")
+		switch k.typ {
+		case quorum.Notification:
+			if !t.Votes {
+				continue
+			}
+			var n *quorum.Note
+			for _, v := range notes {
+				n = v
+				break
+			}
+			t.printf("s%d → %s: NOTIFICATION %v votes %s", id, recv, n.State, short(n.Vote))
+		case quorum.Proposal:
+			t.printf("s%d PROPOSAL %s → %s", id, zx(k.zxid), recv)
+		case quorum.Ack:
+			t.printf("s%d ACK %s → %s", id, zx(k.zxid), recv)
+		case quorum.Commit:
+			t.printf("s%d COMMIT %s → %s", id, zx(k.zxid), recv)
+		case quorum.Request:
+			t.printf("s%d forwards a client write (REQUEST) → %s", id, recv)
+		default:
+			t.printf("s%d %v %s → %s", id, k.typ, zx(k.zxid), recv)
+		}
+	}
+	if n := len(rd.Committed); n > 0 {
+		t.printf("s%d applies %s", id, zxRange(rd.Committed))
+	}
+}
+
+func zx(z int64) string { return fmt.Sprintf("%#x", z) }
+
+func zxRange(es []zab.Entry) string {
+	if len(es) == 1 {
+		return zx(es[0].Zxid)
+	}
+	return fmt.Sprintf("%s..%s (%d txns)", zx(es[0].Zxid), zx(es[len(es)-1].Zxid), len(es))
+}
+
+func short(v quorum.Vote) string {
+	return fmt.Sprintf("(leader=s%d zxid=%#x peerEpoch=%d)", v.Leader, v.Zxid, v.PeerEpoch)
+}
+
+// StatusTable prints every member's mode, epochs and zxids.
+func (e *Ensemble) StatusTable(w io.Writer) {
+	fmt.Fprintf(w, "   %-4s %-9s %-8s %-6s %-9s %-9s %-12s %-12s %s\n", "id", "mode", "serving", "epoch", "accepted", "current", "zxid", "lastLogged", "client")
+	for _, id := range e.IDs() {
+		st, ok := e.Status(id)
+		if !ok {
+			fmt.Fprintf(w, "   s%-3d %-9s\n", id, "DOWN")
+			continue
+		}
+		fmt.Fprintf(w, "   s%-3d %-9s %-8v %-6d %-9d %-9d %-12s %-12s %s\n", id, st.Mode, st.Serving, st.Epoch,
+			st.AcceptedEpoch, st.CurrentEpoch, zx(st.Zxid), zx(st.LastLogged), e.Addr(id))
+	}
+}
+
+// ParseIDs reads server ids ("1", "s2", "3").
+func ParseIDs(args []string) ([]int64, error) {
+	var out []int64
+	for _, a := range args {
+		n, err := strconv.ParseInt(strings.TrimPrefix(a, "s"), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a server id", a)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Experiments are the prompt's commands every ensemble chapter offers:
+// status, kill, restart, partition, heal, trace, votes.
+func (e *Ensemble) Experiments(w io.Writer) map[string]Experiment {
+	one := func(args []string) (int64, error) {
+		ids, err := ParseIDs(args)
+		if err != nil {
+			return 0, err
+		}
+		if len(ids) != 1 || ids[0] < 1 || int(ids[0]) > len(e.IDs()) {
+			return 0, fmt.Errorf("want one server id between 1 and %d", len(e.IDs()))
+		}
+		return ids[0], nil
+	}
+	return map[string]Experiment{
+		"status": {Help: "every server's mode, epochs and zxid", Run: func([]string) error {
+			e.StatusTable(w)
+			return nil
+		}},
+		"kill": {Help: "kill N: stop server N like kill -9 (only what it fsynced survives)", Run: func(args []string) error {
+			id, err := one(args)
+			if err != nil {
+				return err
+			}
+			e.Kill(id)
+			fmt.Fprintf(w, "   s%d killed\n", id)
+			return nil
+		}},
+		"restart": {Help: "restart N: start server N again from its disk", Run: func(args []string) error {
+			id, err := one(args)
+			if err != nil {
+				return err
+			}
+			return e.Restart(id)
+		}},
+		"partition": {Help: "partition 1 | 2 3: cut every link between the two groups", Run: func(args []string) error {
+			left, right, ok := strings.Cut(strings.Join(args, " "), "|")
+			if !ok {
+				return fmt.Errorf("want: partition 1 | 2 3")
+			}
+			a, err := ParseIDs(strings.Fields(left))
+			if err != nil {
+				return err
+			}
+			b, err := ParseIDs(strings.Fields(right))
+			if err != nil {
+				return err
+			}
+			e.Partition(a, b)
+			fmt.Fprintf(w, "   links cut between %v and %v\n", a, b)
+			return nil
+		}},
+		"heal": {Help: "restore every link", Run: func([]string) error {
+			e.Heal()
+			return nil
+		}},
+		"trace": {Help: "trace on|off: the zab trace", Run: func(args []string) error {
+			e.Trace.Set(len(args) == 0 || args[0] != "off")
+			return nil
+		}},
+		"votes": {Help: "votes on|off: show election notifications in the trace", Run: func(args []string) error {
+			e.Trace.SetVotes(len(args) == 0 || args[0] != "off")
+			return nil
+		}},
+	}
+}
+
+// MergeExperiments adds more to a set of experiments.
+func MergeExperiments(a, b map[string]Experiment) map[string]Experiment {
+	out := map[string]Experiment{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// SortedIDs is a helper for narrations.
+func SortedIDs(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
