@@ -10,6 +10,15 @@
 //     delivering one by one — it (re)started from a snapshot at zxid, or
 //     installed a SNAP. Later deliveries continue from there.
 //
+// For the disk-level checks it also takes, if the runtime tells it:
+//
+//   - Logged(node, zxid, txn): node's log durably holds txn (after the
+//     fsync, before the ACK leaves).
+//   - Truncated(node, zxid): node cut its log after zxid (TRUNC);
+//     Replaced(node, zxid): it replaced its log by a snapshot (SNAP).
+//   - Established(node, epoch): node became the established leader of
+//     epoch (a quorum acked NEWLEADER).
+//
 // Node is the sim.NodeID; every Start begins a new delivered sequence (a
 // restarted process), so call Start(node, snapshotZxid) at every boot.
 // txn is any string identifying the transaction's content (its encoded
@@ -22,17 +31,34 @@
 //
 //   - Integrity: a delivered txn was broadcast, with that zxid and content
 //     (checked when Broadcasts were recorded).
+//
 //   - Agreement and total order: all servers deliver the same txn at a
 //     zxid; each delivered sequence strictly increases; and no server skips
 //     a zxid someone else delivered between two it delivered — so every
 //     sequence is a contiguous stretch of one global order.
+//
 //   - Local primary order: a leader broadcasts in increasing zxid order
 //     within its epoch (zxid = epoch<<32 | counter).
+//
 //   - Global primary order: follows from zxid order (the epoch is the
-//     high half), which the checks above enforce.
+//     high half), which the checks above enforce. Moreover the delivered
+//     zxids of each epoch are exactly counters 1..k: a leader proposes
+//     them in that order and commits in order, so no proposal of an
+//     epoch is skipped while a later one is delivered.
+//
 //   - Primary integrity: a leader of epoch e, before its first broadcast
 //     in e, has delivered every txn of an earlier epoch that anyone ever
 //     delivers.
+//
+//   - Primary uniqueness: at most one leader establishes (Established) or
+//     broadcasts in an epoch (Zab.tla).
+//
+//   - No commit without a quorum (with Voters set): when a txn is first
+//     delivered anywhere, a majority of disks hold it (Logged), since the
+//     leader commits only after a quorum of fsynced ACKs (paper §5.1).
+//
+//   - No committed txn is truncated: a Truncated log never loses a txn
+//     already delivered somewhere.
 //
 // Check returns the violations, each naming the servers and zxids
 // involved; it is linear in the number of events (plus a sort).

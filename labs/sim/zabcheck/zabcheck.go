@@ -9,14 +9,31 @@ import (
 )
 
 // Recorder collects broadcasts and deliveries. Not safe for concurrent use.
+// The zero value is ready to use; set Voters to check commits against the
+// disks (see Logged).
 type Recorder struct {
+	// Voters is the ensemble size. When set, a txn's first delivery
+	// anywhere must find it durably logged (Logged) on a majority of the
+	// Voters disks: no commit without a quorum.
+	Voters int
+
 	seqs         []*sequence // every delivered sequence, in start order
 	current      map[sim.NodeID]*sequence
 	broadcasts   []broadcast
 	byZxid       map[int64]string // broadcast content per zxid
 	errs         []string         // violations found while recording (bounded)
 	nerrs        int
-	firstOfEpoch map[int64]leaderAt // epoch -> the leader and what it had delivered at its first broadcast
+	firstOfEpoch map[int64]leaderAt   // epoch -> the leader and what it had delivered at its first broadcast
+	established  map[int64]sim.NodeID // epoch -> the leader that established it
+	delivered    map[int64]string     // zxid -> content, as first delivered (for the quorum check)
+	disks        map[sim.NodeID]*disk // what each node's disk durably holds
+}
+
+// disk is what one node's log durably holds: zxid -> content, in the
+// order logged (increasing zxid, after truncations).
+type disk struct {
+	zxids []int64
+	txns  []string
 }
 
 type sequence struct {
@@ -46,6 +63,9 @@ func (r *Recorder) init() {
 		r.current = map[sim.NodeID]*sequence{}
 		r.byZxid = map[int64]string{}
 		r.firstOfEpoch = map[int64]leaderAt{}
+		r.established = map[int64]sim.NodeID{}
+		r.delivered = map[int64]string{}
+		r.disks = map[sim.NodeID]*disk{}
 	}
 }
 
@@ -91,6 +111,94 @@ func (r *Recorder) Deliver(node sim.NodeID, zxid int64, txn string) {
 	}
 	s.zxids = append(s.zxids, zxid)
 	s.txns = append(s.txns, txn)
+	if _, seen := r.delivered[zxid]; seen {
+		return // agreement on content is checked by Check
+	}
+	r.delivered[zxid] = txn
+	if r.Voters <= 0 {
+		return
+	}
+	// No commit without a quorum: the first delivery of a txn anywhere
+	// means a leader committed it, which it may only do once a majority
+	// of disks hold it (Zab paper §5.1; Leader.processAck).
+	holders := 0
+	for _, d := range r.disks {
+		if d.holds(zxid, txn) {
+			holders++
+		}
+	}
+	if holders < r.Voters/2+1 {
+		r.fail("quorum: node %d delivered zxid %#x (first delivery anywhere) while only %d of %d disks hold it", node, zxid, holders, r.Voters)
+	}
+}
+
+func (r *Recorder) disk(node sim.NodeID) *disk {
+	r.init()
+	d := r.disks[node]
+	if d == nil {
+		d = &disk{}
+		r.disks[node] = d
+	}
+	return d
+}
+
+func (d *disk) holds(zxid int64, txn string) bool {
+	i, found := slices.BinarySearch(d.zxids, zxid)
+	return found && d.txns[i] == txn
+}
+
+// Logged records that node's disk now durably holds txn at zxid: the log
+// entry was fsynced. A disk survives crashes and restarts, so call it once
+// per fsynced entry, not again at recovery.
+func (r *Recorder) Logged(node sim.NodeID, zxid int64, txn string) {
+	d := r.disk(node)
+	if n := len(d.zxids); n > 0 && d.zxids[n-1] >= zxid {
+		// A log only grows upwards; anything at or above zxid was dropped
+		// on the way here (a SNAP), so forget it.
+		i, _ := slices.BinarySearch(d.zxids, zxid)
+		d.zxids, d.txns = d.zxids[:i], d.txns[:i]
+	}
+	d.zxids = append(d.zxids, zxid)
+	d.txns = append(d.txns, txn)
+}
+
+// Truncated records that node cut its log after zxid (TRUNC). A txn that
+// has been delivered anywhere is committed, and truncating it is a
+// violation (zookeeper.md §3: TRUNC removes only what the new leader does
+// not have, which is never committed).
+func (r *Recorder) Truncated(node sim.NodeID, zxid int64) {
+	d := r.disk(node)
+	i, _ := slices.BinarySearch(d.zxids, zxid+1)
+	for j := i; j < len(d.zxids); j++ {
+		if c, ok := r.delivered[d.zxids[j]]; ok && c == d.txns[j] {
+			r.fail("truncation: node %d truncated zxid %#x, which is committed (delivered)", node, d.zxids[j])
+		}
+	}
+	d.zxids, d.txns = d.zxids[:i], d.txns[:i]
+}
+
+// Replaced records that node replaced its log by a snapshot at zxid
+// (SNAP): logged entries above zxid are gone (the leader sends them again
+// after the snapshot), and no check is made.
+func (r *Recorder) Replaced(node sim.NodeID, zxid int64) {
+	d := r.disk(node)
+	i, _ := slices.BinarySearch(d.zxids, zxid+1)
+	d.zxids, d.txns = d.zxids[:i], d.txns[:i]
+}
+
+// Established records that node became the established leader of epoch
+// (a quorum acked its NEWLEADER). At most one leader establishes an epoch
+// (Zab.tla; zookeeper.md §3).
+func (r *Recorder) Established(node sim.NodeID, epoch int64) {
+	r.init()
+	if l, ok := r.established[epoch]; ok && l != node {
+		r.fail("primary uniqueness: epoch %d was established by node %d and by node %d", epoch, l, node)
+		return
+	}
+	r.established[epoch] = node
+	if f, ok := r.firstOfEpoch[epoch]; ok && f.node != node {
+		r.fail("primary uniqueness: node %d established epoch %d, in which node %d broadcast %#x", node, epoch, f.node, f.zxid)
+	}
 }
 
 // Broadcast records that node, as leader, proposed txn at zxid.
@@ -103,6 +211,9 @@ func (r *Recorder) Broadcast(node sim.NodeID, zxid int64, txn string) {
 		r.firstOfEpoch[e] = leaderAt{node: node, delivered: r.seq(node).last(), zxid: zxid}
 	case first.node != node:
 		r.fail("primary order: epoch %d has two leaders, node %d (zxid %#x) and node %d (zxid %#x)", e, first.node, first.zxid, node, zxid)
+	}
+	if l, ok := r.established[e]; ok && l != node {
+		r.fail("primary uniqueness: node %d broadcast %#x in epoch %d, established by node %d", node, zxid, e, l)
 	}
 	for i := len(r.broadcasts) - 1; i >= 0; i-- {
 		if b := r.broadcasts[i]; Epoch(b.zxid) == e {
@@ -173,6 +284,17 @@ func (r *Recorder) Check() []string {
 				}
 			}
 			prev = z
+		}
+	}
+	// Primary order without gaps: a leader proposes counters 1, 2, 3, ...
+	// in its epoch and commits them in order (Leader.tryToCommit), so the
+	// committed zxids of an epoch are exactly (e,1)..(e,k).
+	for i, z := range global {
+		switch {
+		case (i == 0 || Epoch(global[i-1]) != Epoch(z)) && z&0xffffffff != 1:
+			fail("primary order: %#x is the first delivered zxid of epoch %d, not its first proposal (counter 1)", z, Epoch(z))
+		case i > 0 && Epoch(global[i-1]) == Epoch(z) && z != global[i-1]+1:
+			fail("primary order: epoch %d delivered %#x right after %#x: a proposal in between was skipped", Epoch(z), z, global[i-1])
 		}
 	}
 	// Primary integrity: nothing of an earlier epoch is delivered that the

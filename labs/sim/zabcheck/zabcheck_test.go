@@ -87,3 +87,76 @@ func TestViolations(t *testing.T) {
 		})
 	}
 }
+
+// TestDiskViolations: the disk-level checks — a commit needs a majority of
+// disks, a TRUNC never drops a committed txn, one leader establishes an
+// epoch, and an epoch's delivered counters have no gap.
+//
+// Reference: Zab paper §5.1 (log before ack), §4.2 (TRUNC); Zab.tla
+// (one established leader per epoch); Leader.tryToCommit (in order).
+func TestDiskViolations(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(r *Recorder)
+		want string // "" for no violation
+	}{
+		{"quorum ok", func(r *Recorder) {
+			r.Broadcast(1, z(1, 1), "a")
+			r.Logged(1, z(1, 1), "a")
+			r.Logged(2, z(1, 1), "a")
+			r.Deliver(1, z(1, 1), "a")
+			r.Deliver(3, z(1, 1), "a") // not first: no check
+		}, ""},
+		{"commit on one disk", func(r *Recorder) {
+			r.Broadcast(1, z(1, 1), "a")
+			r.Logged(1, z(1, 1), "a")
+			r.Logged(2, z(1, 1), "other") // a different txn does not count
+			r.Deliver(1, z(1, 1), "a")
+		}, "quorum"},
+		{"truncate committed", func(r *Recorder) {
+			r.Broadcast(1, z(1, 1), "a")
+			r.Logged(1, z(1, 1), "a")
+			r.Logged(2, z(1, 1), "a")
+			r.Deliver(1, z(1, 1), "a")
+			r.Truncated(2, 0)
+		}, "truncated zxid"},
+		{"truncate uncommitted", func(r *Recorder) {
+			r.Logged(2, z(1, 1), "a")
+			r.Truncated(2, 0)
+			r.Replaced(2, 0)
+		}, ""},
+		{"two established", func(r *Recorder) {
+			r.Established(1, 1)
+			r.Established(2, 1)
+		}, "primary uniqueness"},
+		{"broadcast by a non-established leader", func(r *Recorder) {
+			r.Established(1, 1)
+			r.Broadcast(2, z(1, 1), "a")
+		}, "primary uniqueness"},
+		{"gap in an epoch", func(r *Recorder) {
+			r.Voters = 0
+			r.Deliver(1, z(1, 1), "a")
+			r.Deliver(1, z(1, 3), "c")
+		}, "skipped"},
+		{"epoch starts past counter 1", func(r *Recorder) {
+			r.Voters = 0
+			r.Deliver(1, z(2, 2), "b")
+		}, "counter 1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := &Recorder{Voters: 3}
+			for n := sim.NodeID(1); n <= 3; n++ {
+				r.Start(n, 0)
+			}
+			c.run(r)
+			err := r.Err()
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("want no violation, got %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("want a violation mentioning %q, got %v", c.want, err)
+			}
+		})
+	}
+}
