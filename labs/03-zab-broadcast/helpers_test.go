@@ -3,8 +3,11 @@
 package lab03_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
@@ -19,22 +22,43 @@ func fatalf(t *testing.T, format string, args ...any) {
 	t.Fatalf(format, args...)
 }
 
-// clusterFatal fails a simulated-ensemble test with the recent events.
+// clusterFatal fails a simulated-ensemble test with the fault schedule and
+// the recent events.
 func clusterFatal(t *testing.T, c *zabsim.Cluster, format string, args ...any) {
 	t.Helper()
 	if err := zab.Unimplemented(); err != nil {
 		t.Fatal(err)
 	}
-	t.Fatalf(format+"\n--- recent events ---\n%s", append(args, c.Trace())...)
+	t.Fatal(c.Report(fmt.Errorf(format, args...)))
+}
+
+// newCluster builds an ensemble of n servers in the simulated world, its
+// seed drawn from r (sim.Rand(t): a failure prints SEED=).
+func newCluster(t *testing.T, r *rand.Rand, n int) *zabsim.Cluster {
+	t.Helper()
+	c, err := zabsim.New(r, zabsim.Options{N: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// runTicks runs n rounds of settle-then-tick, failing the test if the world
+// cannot (a restart that does not recover).
+func runTicks(t *testing.T, c *zabsim.Cluster, n int) {
+	t.Helper()
+	if err := c.RunTicks(n); err != nil {
+		clusterFatal(t, c, "%v", err)
+	}
 }
 
 // established runs a fresh ensemble until it has a serving leader.
-func established(t *testing.T, c *zabsim.Cluster) int64 {
+func established(t *testing.T, c *zabsim.Cluster) sim.NodeID {
 	t.Helper()
 	for i := 0; i < 30; i++ {
-		c.RunTicks(1)
+		runTicks(t, c, 1)
 		if l := c.Leader(); l != 0 {
-			c.RunTicks(1)
+			runTicks(t, c, 1)
 			return l
 		}
 	}

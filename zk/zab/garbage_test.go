@@ -17,13 +17,18 @@ import (
 // Reference: developing.md ("Bad input never panics").
 func TestGarbagePacketsNeverPanic(t *testing.T) {
 	r := sim.Rand(t)
-	c := zabsim.New(r, zabsim.Options{N: 3})
-	c.RunTicks(5)
+	c, err := zabsim.New(r, zabsim.Options{N: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RunTicks(5); err != nil {
+		t.Fatal(err)
+	}
 	types := []quorum.Type{1, 2, 3, 4, 5, 7, 10, 11, 12, 13, 14, 15, 17, 18, 100, 0, 99}
 	for i := 0; i < 5000; i++ {
 		to := c.IDs[r.IntN(3)]
 		m := zab.Packet{
-			Type: types[r.IntN(len(types))], From: int64(r.IntN(5)), To: to,
+			Type: types[r.IntN(len(types))], From: int64(r.IntN(5)), To: int64(to),
 			Zxid: quorum.MakeZxid(int64(r.IntN(4)), int64(r.IntN(5))), Epoch: int64(r.IntN(4)),
 			CurrentEpoch: int64(r.IntN(4)) - 1,
 		}
@@ -38,15 +43,17 @@ func TestGarbagePacketsNeverPanic(t *testing.T) {
 		if r.IntN(2) == 0 {
 			m.Note = &quorum.Note{State: quorum.State(r.IntN(4)), Vote: quorum.Vote{Leader: int64(r.IntN(5)), Zxid: m.Zxid, ElectionEpoch: int64(r.IntN(5)), PeerEpoch: int64(r.IntN(3))}}
 		}
-		if p := c.Nodes[to].Peer; p != nil {
-			_ = p.Step(m)
-			if p.HasReady() {
-				rd := p.Ready()
-				p.Advance(rd)
+		if s := c.Server(to); s != nil {
+			_ = s.Peer.Step(m)
+			if s.Peer.HasReady() {
+				rd := s.Peer.Ready()
+				s.Peer.Advance(rd)
 			}
 		}
 		if i%50 == 0 {
-			c.TickAll()
+			if err := c.W.RunFor(10); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }

@@ -1,41 +1,69 @@
-// Package zabsim is a seeded, simulated ensemble for package zab: N peers,
-// a FIFO network that can be partitioned, crashes that keep only what was
-// fsynced, ticks, client writes, and a checker that watches every server's
-// history for violations of the Zab paper's properties.
+// Package zabsim runs a ZooKeeper ensemble's atomic broadcast (package
+// zab) in the labs/sim world: each server is a sim.Node wrapping a
+// zab.Peer, its disk and a toy state machine, and the world supplies the
+// network, the clock, crashes and the nemesis. It is the world of the
+// chapter 3–4 tests and of labs 3 and 4.
 //
-// It is the world of the chapter 3-4 tests and of labs 3 and 4. Every
-// choice is drawn from one *rand.Rand (sim.Rand(t)), so a failing
-// schedule replays exactly from its seed.
+// There are only a few types: Cluster (the ensemble, its world and its
+// checker), Server (the sim.Node adapter: one ZooKeeper server's runtime)
+// and Write (one applied txn).
 //
-// # The world
+// # The runtime (Server)
 //
-//   - Network: one FIFO channel per ordered pair of servers, like the TCP
-//     connections ZooKeeper uses (zookeeperInternals.md relies on FIFO
-//     channels). Cutting a link (a partition) or crashing a server drops
-//     every packet in flight on its channels and tells both ends
-//     (Peer.Disconnected), as a reset TCP connection would. Packets sent
-//     over a cut link, or to a crashed server, are lost.
-//   - Disk: an in-memory log with the durability semantics of zk/txnlog
-//     over vfs.Mem: what a processed Ready persisted (epochs, entries,
-//     snapshot) survives a crash; everything else — the Peer, its
-//     unprocessed outputs and the state machine — is lost. A restarted
-//     server rebuilds its state machine from its snapshot only.
-//   - State machine: the sequence of writes a server applied, each a
-//     (zxid, write id) pair. A write is a setData txn whose ClientID
-//     carries the write id, so two different txns never look alike.
+// A Server does what zk/server's ensemble mode does over TCP, with the
+// world's links for sockets and the node's vfs.Mem for a disk. It feeds the
+// Peer (Step, Tick, Disconnected) and carries out each Ready in the order
+// package zab prescribes:
 //
-// # The checker (Zab paper, §3.2 and §4; Zab.tla)
+//  1. role change (SoftState);
+//  2. SNAP: write the snapshot file durably, then cut the log;
+//  3. TRUNC: zk/txnlog's Truncate;
+//  4. epochs: acceptedEpoch and currentEpoch files, written atomically;
+//  5. entries: appended to zk/txnlog and fsynced once for the batch;
+//  6. committed txns applied to the state machine;
+//  7. messages sent (a SNAP filled with the state, which is exactly at
+//     its zxid now); forwarded requests proposed.
 //
-//   - Total order and agreement: the writes every server applies form one
-//     global sequence; each server's applied sequence is a prefix of it.
-//   - Local and global primary order: within the sequence zxids strictly
-//     increase, and an epoch's counters run 1, 2, 3, ... with no gap.
-//   - Primary integrity: a leader proposes in epoch e only after it has
-//     applied every committed txn of earlier epochs.
-//   - No commit without a quorum: when a txn is first applied anywhere, a
-//     majority of disks hold it.
-//   - Committed txns are never truncated.
-//   - At most one established leader per epoch.
+// Then Advance. The disk is a real zk/txnlog over vfs.Mem, so a crash
+// keeps only what was fsynced, maybe with a torn log tail that recovery
+// cuts off; a restarted Server recovers from it (epoch files, snapshot,
+// log after the snapshot) like a real one. Options.Lazy makes some servers
+// leave a Ready for later now and then (a slow disk), so that packets pile
+// up into one Ready and one fsync (group commit).
 //
-// A violation is recorded (Cluster.Err) with the recent event trace.
+// The state machine is the sequence of writes a server applied, each a
+// (zxid, write id) pair; a write is a setData txn whose ClientID carries
+// the write id, so two different txns never look alike. (The client-level
+// suite in package zksim runs the real znode tree instead.)
+//
+// # The checks
+//
+// labs/sim/zabcheck records every broadcast, fsync (Logged), truncation,
+// SNAP and delivery, and checks the Zab paper's invariants (§3.2, §4;
+// Zab.tla): integrity, total order and agreement without gaps, local and
+// global primary order (an epoch's counters 1, 2, 3, ... with no gap),
+// primary integrity, one established leader per epoch, no commit without
+// a majority of disks holding the txn, and no committed txn truncated.
+// A restarted server's snapshot is replayed to the checker as a new
+// delivered sequence, so snapshots are checked too. The Cluster adds the
+// runtime's own contract: a restarted disk gives back every entry that was
+// fsynced, a SNAP is the state at its zxid, NextZxid is what Propose takes.
+// Cluster.Err reports all of it.
+//
+// # Running a schedule
+//
+// Cluster.Schedule draws a fault schedule with sim.Nemesis from the world's
+// seed (partitions, one-way cuts, connection resets, crashes, restarts),
+// writes at random servers and takes snapshots while it plays, then heals
+// and checks recovery (Recover). Cluster.Report formats a failure: the
+// error, the seed, the schedule in sim's text form (sim.ParseSchedule
+// reads it back) and the recent events.
+//
+//	c, err := zabsim.New(sim.Rand(t), zabsim.Options{N: 3})
+//	if err := c.Schedule(1500, 100); err != nil {
+//		t.Fatal(c.Report(err))
+//	}
+//
+// Tests can also script the world directly through c.W (Partition,
+// Crash, Restart, RunFor) and c.Write, c.Settle, c.RunTicks.
 package zabsim
