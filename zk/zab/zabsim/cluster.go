@@ -79,8 +79,8 @@ type Cluster struct {
 	// durable[id]: the log entries server id's runtime fsynced (and did not
 	// truncate since), which its disk must give back after a crash.
 	durable map[sim.NodeID][]Write
-	errs      []string // runtime contract violations
-	trace     []string // recent events, for failure messages
+	errs    []string // runtime contract violations
+	trace   []string // recent events, for failure messages
 }
 
 // New builds an ensemble of fresh servers. The world's seed is drawn from
