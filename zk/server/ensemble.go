@@ -201,6 +201,20 @@ func (q *quorumPeer) run() {
 	// Every Ready's entries are committed before it is done, so closing
 	// the log writes nothing new, killed or not.
 	defer q.tlog.Close()
+	defer func() {
+		// A zab core that breaks its own invariants panics. The member
+		// stops (as ZooKeeper's QuorumPeer exits) instead of taking the
+		// process down: the other members, and a test with a learner's
+		// unfinished lab swapped in, carry on.
+		if r := recover(); r != nil {
+			err := fmt.Errorf("server: zab core panicked: %v", r)
+			s.failErr.Store(err)
+			s.log.Error("member stops", "err", err)
+			for _, cn := range s.connList() {
+				cn.kill()
+			}
+		}
+	}()
 	q.pump()
 	for {
 		select {
