@@ -304,3 +304,37 @@ func dump(ops []Op) string {
 	}
 	return b.String()
 }
+
+// TestExists: exists is a read with a Stat and no data: its mzxid must be
+// the newest write of its view (stale is fine), a write that no one made
+// is a violation, and an absent node must really be absent in the view.
+//
+// Reference: zookeeper.md §5 (reads are local, sequentially consistent);
+// ZooKeeper Programmer's Guide, "Consistency Guarantees".
+func TestExists(t *testing.T) {
+	exists := func(s int64, path string, mzxid, call, ret, view int64) Op {
+		return Op{Session: s, Kind: Exists, Path: path, Call: call, Return: ret, Outcome: OK, Zxid: view, Mzxid: mzxid}
+	}
+	cases := []struct {
+		name string
+		op   Op
+		want string // "" for no violation
+	}{
+		{"current", exists(2, "/x", 2, 6, 7, 2), ""},
+		{"stale", exists(2, "/x", 1, 6, 7, 1), ""},
+		{"mzxid of no write", exists(2, "/x", 7, 6, 7, 7), "no write"},
+		{"older than its view", exists(2, "/x", 1, 6, 7, 2), "later write"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			withArtifacts(t)
+			r := Check(append(base(), c.op), Options{Name: t.Name()})
+			switch {
+			case c.want == "" && !r.OK():
+				t.Fatalf("want no violation:\n%s", r)
+			case c.want != "" && (r.OK() || !strings.Contains(r.String(), c.want)):
+				t.Fatalf("want a violation mentioning %q:\n%s", c.want, r)
+			}
+		})
+	}
+}

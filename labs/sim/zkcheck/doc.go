@@ -59,7 +59,8 @@
 // # Caveats
 //
 //   - Paths are independent registers under an existing parent; children,
-//     multi, ephemerals and watches are not modelled.
+//     multi, ephemerals and watches are not modelled. Exists is a read
+//     whose Mzxid is checked like a get's (it has no data to compare).
 //   - sync's guarantee is checked as documented. Real ZooKeeper's sync is
 //     not a quorum operation (ZOOKEEPER-1675): with two leaders for a
 //     moment, sync+read can be stale, and this checker would say so.

@@ -17,6 +17,7 @@ const (
 	Delete                 // delete Path if Version matches (-1: any); fails NoNode, BadVersion
 	Get                    // getData Path: Value and Mzxid, or NoNode
 	Sync                   // sync: later reads of the session see every write acknowledged before it
+	Exists                 // exists Path: Mzxid (Stat.mzxid), or NoNode; no data, so Value is not checked
 )
 
 func (k Kind) String() string {
@@ -31,6 +32,8 @@ func (k Kind) String() string {
 		return "get"
 	case Sync:
 		return "sync"
+	case Exists:
+		return "exists"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -82,7 +85,9 @@ func (o Op) String() string {
 	var res string
 	switch o.Outcome {
 	case OK:
-		if o.Kind == Get {
+		if o.Kind == Exists {
+			res = fmt.Sprintf("mzxid=%#x zxid=%#x", o.Mzxid, o.Zxid)
+		} else if o.Kind == Get {
 			res = fmt.Sprintf("%q mzxid=%#x zxid=%#x", o.Value, o.Mzxid, o.Zxid)
 		} else {
 			res = fmt.Sprintf("ok zxid=%#x", o.Zxid)
@@ -124,7 +129,7 @@ func (r *Recorder) Invoke(now int64, op Op) int {
 	op.Call = now
 	op.Return = math.MaxInt64
 	op.Outcome = Unknown
-	if op.Kind == Get {
+	if op.Kind == Get || op.Kind == Exists {
 		op.Value = ""
 	}
 	r.ops = append(r.ops, op)
@@ -157,6 +162,9 @@ func (r *Recorder) Return(id int, now int64, res Result) error {
 	op.Zxid = res.Zxid
 	if op.Kind == Get && op.Outcome == OK {
 		op.Value, op.Mzxid = res.Value, res.Mzxid
+	}
+	if op.Kind == Exists && op.Outcome == OK {
+		op.Mzxid = res.Mzxid
 	}
 	return nil
 }

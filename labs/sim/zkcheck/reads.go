@@ -13,7 +13,7 @@ import (
 // not.
 func (c *checker) reads() {
 	for _, o := range c.ops {
-		if o.Kind != Get || o.Outcome == Unknown || c.untrusted[o.Path] {
+		if (o.Kind != Get && o.Kind != Exists) || o.Outcome == Unknown || c.untrusted[o.Path] {
 			continue
 		}
 		tl := c.timeline[o.Path]
@@ -47,7 +47,7 @@ func (c *checker) reads() {
 		switch {
 		case w.Kind == Delete:
 			c.violate("read value", "%v\n      returned data, but zxid %#x is the delete\n      %v", o, o.Mzxid, w)
-		case w.Value != o.Value:
+		case o.Kind == Get && w.Value != o.Value:
 			c.violate("read value", "%v\n      returned %q, but the write at mzxid %#x wrote %q:\n      %v", o, o.Value, o.Mzxid, w.Value, w)
 		case w.Call > o.Return:
 			c.violate("read value", "%v\n      saw a write invoked only after the read returned:\n      %v", o, w)
@@ -60,6 +60,17 @@ func (c *checker) reads() {
 // unexplainedRead handles a get whose mzxid is no answered write: it may
 // be a write whose answer was lost; otherwise nobody wrote that.
 func (c *checker) unexplainedRead(o Op, last *Op) {
+	if o.Kind == Exists {
+		// No data to match: only a write whose answer was lost can have
+		// taken this mzxid.
+		for _, w := range c.ops {
+			if w.Kind.isWrite() && w.Kind != Delete && w.Path == o.Path && w.Outcome == Unknown && w.Call < o.Return {
+				return
+			}
+		}
+		c.violate("read value", "%v\n      reports mzxid %#x, which no write to %s took", o, o.Mzxid, o.Path)
+		return
+	}
 	var sameValue *Op
 	for i := range c.ops {
 		w := &c.ops[i]
