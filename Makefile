@@ -11,6 +11,7 @@
 #   make bench                 benchmarks, ours vs Apache ZooKeeper when installed
 #   make fuzz                  run every fuzz target for FUZZTIME each (default 10s)
 #   make soak                  thousands of seeded ZAB nemesis schedules (SOAK=5000)
+#   make docs / docs-serve     the course site (VitePress; Node 20+, npm); docs-test checks it in Chromium
 #
 # Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N.
 
@@ -81,3 +82,6 @@ fuzz:
 
 clean:
 	$(GO) clean -testcache
+
+# The docs site: make docs, make docs-serve, make docs-test.
+include docs/Makefile.inc
