@@ -60,6 +60,17 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 			return err
 		}
 	}
+	// A leader in broadcast sends its PROPOSALs (and COMMITs) before its
+	// own fsync, as ZooKeeper's leader does (Leader.propose hands the
+	// proposal to the followers and to its SyncRequestProcessor at once):
+	// its own acknowledgment counts only after Advance, when its entries
+	// are durable, so no quorum is ever counted on an unsynced leader log.
+	// Its followers' fsyncs then overlap with its own. Anything about
+	// epochs, a SNAP or a truncation keeps the strict order.
+	early := q.leading() && q.role.Serving && rd.Epochs == nil && rd.Snapshot == nil && !rd.Truncate && !hasSnap(rd.Messages)
+	if early {
+		q.send(rd.Messages)
+	}
 	if len(rd.Entries) > 0 {
 		for i := range rd.Entries {
 			txn := rd.Entries[i].Txn
@@ -75,23 +86,20 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 	for _, e := range rd.Committed {
 		q.applyCommitted(e)
 	}
-	for _, m := range rd.Messages {
+	for i, m := range rd.Messages {
+		if early {
+			break
+		}
 		if m.Type == quorum.Snap {
 			data, err := q.snapData(m.Zxid)
 			if err != nil {
 				return fmt.Errorf("server: SNAP for %d: %w", m.To, err)
 			}
-			m.Data = data
+			rd.Messages[i].Data = data
 		}
-		if q.leading() {
-			switch m.Type {
-			case quorum.UpToDate:
-				q.synced[m.To] = true
-			case quorum.Sync:
-				q.pendingSyncs = max(0, q.pendingSyncs-1)
-			}
-		}
-		q.tr.Send(q.gens[m.To], m)
+	}
+	if !early {
+		q.send(rd.Messages)
 	}
 	for _, r := range rd.Requests {
 		q.forwardedRequest(r)
@@ -422,4 +430,28 @@ func sortedKeys(m map[int64]quorum.Packet) []int64 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func hasSnap(ms []zab.Packet) bool {
+	for _, m := range ms {
+		if m.Type == quorum.Snap {
+			return true
+		}
+	}
+	return false
+}
+
+// send puts messages on the wire, in order.
+func (q *quorumPeer) send(ms []zab.Packet) {
+	for _, m := range ms {
+		if q.leading() {
+			switch m.Type {
+			case quorum.UpToDate:
+				q.synced[m.To] = true
+			case quorum.Sync:
+				q.pendingSyncs = max(0, q.pendingSyncs-1)
+			}
+		}
+		q.tr.Send(q.gens[m.To], m)
+	}
 }
