@@ -39,7 +39,8 @@
 // are never overtaken by later replies.
 //
 // Chapter 3 replaces the sync stage by ZAB: the core's txns become
-// proposals, and outputs are released on commit instead of on fsync.
+// proposals, and outputs are released on commit instead of on fsync (see
+// "Ensemble mode" below).
 //
 // # Sessions and time
 //
@@ -57,10 +58,71 @@
 // finishes it (fsync) once every txn it may contain is durable, then
 // purges old snapshots and logs.
 //
+// # Ensemble mode (chapters 3-4; ensemble*.go, forward.go)
+//
+// With Config.Ensemble set the server is one member of an ensemble. The
+// connection goroutines and the core's state (tree, watches, sessions)
+// are the same; the sync stage is replaced by a zab runtime that owns a
+// zab.Peer and pumps it exactly per the zab.Ready contract, in one
+// goroutine (ensemble.go, ensemble_ready.go):
+//
+//   - Inputs: client requests, packets from the other members (peernet:
+//     one TCP connection per pair, Disconnected when it breaks), and a
+//     tick every tickTime/2 (initLimit and syncLimit count in these
+//     half ticks, the rate at which ZooKeeper's leader pings).
+//   - After a burst of inputs it carries out the Ready: role change, SNAP
+//     (the snapshot file is written, then the log truncated), TRUNC
+//     (txnlog.Truncate), epochs (acceptedEpoch and currentEpoch files in
+//     dataDir/version-2, written atomically and fsynced), entries (one
+//     append+fsync for the burst: group commit), committed txns (applied
+//     to the tree, watches fired), messages, forwarded requests, session
+//     touches, finished syncs; then Advance.
+//   - At start the tree is the newest snapshot only; the logged txns after
+//     it go to the Peer, which hands them back as committed (zab.Storage).
+//
+// Writes. A follower forwards a client's write to the leader (REQUEST:
+// session, cxid, op, auth, body) and holds that connection's later
+// requests until the write's commit comes back; it then replies from the
+// committed txn (replyOf), matched by (session, cxid) in its TxnHeader.
+// The leader executes every write on its own tree at once (Tree.Execute
+// at Peer.NextZxid) and proposes the txn — failed writes too, as error
+// txns. Its tree therefore runs ahead of commit, so every output the
+// leader produces (replies, notifications, read results) is held until
+// every txn executed before it has committed; no client ever observes an
+// uncommitted txn. A leader that stops leading rebuilds its tree at the
+// last committed zxid from its snapshot and log (machineAt). We chose
+// this over a second, speculative tree: one tree, one code path for
+// reads, and the cost (leader reads wait behind pending writes) is the
+// standalone server's already.
+//
+// Sessions. createSession and closeSession are txns through the leader;
+// every member keeps the session table from the txns it applies. Only the
+// leader expires sessions (its tracker is fed by followers' touches,
+// which ride on their PING replies) and turns expiry into closeSession
+// txns. A client may resume its session on any member that has applied
+// its createSession (a member behind the client's lastZxidSeen closes the
+// connection so the client tries another). Divergence: the leader does
+// not track which member owns a session (no SESSIONMOVED); a member
+// closes only its own old connection of a resumed session.
+//
+// A member that is not serving (electing, syncing) closes new client
+// connections, and closes all of them when it stops serving; srvr, stat
+// and mntr then answer "This ZooKeeper instance is not currently serving
+// requests".
+//
+// sync on a follower goes through the leader (Peer.Sync); the reply
+// leaves once the follower has applied everything the leader had
+// committed when it answered.
+//
 // # Invariants
 //
 //   - Only the core touches the tree, watches and sessions; only the sync
-//     stage touches the log.
+//     stage touches the log (in ensemble mode the zab runtime goroutine
+//     owns all of them).
+//   - Ensemble mode: no output reveals a txn that is not committed; a
+//     member sends nothing a Ready's epochs or entries promise before they
+//     are fsynced (the leader's own PROPOSALs excepted: its ack counts
+//     only after its fsync).
 //   - An output is delivered only after every txn queued before it is
 //     fsynced.
 //   - Bad input never panics the server: a malformed frame closes its
