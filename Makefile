@@ -70,7 +70,7 @@ bench:
 
 SOAK ?= 5000
 soak:
-	ZAB_SOAK=$(SOAK) $(GO) test -count=1 -run TestNemesis ./zk/zab
+	ZAB_SOAK=$(SOAK) $(GO) test -count=1 -timeout 30m -run 'TestNemesis|TestClientNemesis' ./zk/zab/...
 
 FUZZTIME ?= 10s
 fuzz:

@@ -57,3 +57,26 @@ func TestGarbagePacketsNeverPanic(t *testing.T) {
 		}
 	}
 }
+
+// TestVoteForStrangerIgnored: a notification from a voter that votes for a
+// server outside the ensemble is refused, so no peer can end up following
+// a non-member (FastLeaderElection.lookForLeader's validVoter check on
+// n.leader).
+//
+// Reference: FastLeaderElection.lookForLeader ("Ignoring notification for
+// non-cluster member sid ... or leader").
+func TestVoteForStrangerIgnored(t *testing.T) {
+	p, err := zab.New(zab.Config{ID: 1, Voters: []int64{1, 2, 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []quorum.State{quorum.Looking, quorum.Following, quorum.Leading} {
+		n := zab.Note{State: st, Vote: zab.Vote{Leader: 9, Zxid: 1 << 40, ElectionEpoch: 5, PeerEpoch: 5}}
+		if err := p.Step(zab.Packet{Type: quorum.Notification, From: 2, To: 1, Note: &n}); err == nil {
+			t.Errorf("%v notification voting for non-member 9 accepted", st)
+		}
+		if s := p.Status(); s.SoftState.Leader == 9 || s.Vote.Leader == 9 {
+			t.Fatalf("peer follows non-member 9 after a %v notification", st)
+		}
+	}
+}

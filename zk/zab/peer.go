@@ -211,6 +211,12 @@ func (p *Peer) stepNote(m Packet) error {
 	if m.Note == nil {
 		return fmt.Errorf("%w: notification without a vote", ErrBadPacket)
 	}
+	// FastLeaderElection.lookForLeader acts on a notification only if both
+	// its sender and the server it votes for are voters (validVoter): a
+	// vote for a stranger must never make us follow it.
+	if !slices.Contains(p.voters, m.Note.Vote.Leader) {
+		return fmt.Errorf("%w: notification from %d votes for %d, not a voter", ErrBadPacket, m.From, m.Note.Vote.Leader)
+	}
 	if p.state == quorum.Looking {
 		out, v := p.elect.Receive(m.From, *m.Note)
 		p.sendAll(out)
