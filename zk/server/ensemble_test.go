@@ -7,10 +7,12 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-zookeeper/zk"
+	"github.com/zkafka/zkafka/zk/server"
 	"github.com/zkafka/zkafka/zk/server/cluster"
 )
 
@@ -198,4 +200,136 @@ func fourLetter(addr, cmd string) (string, error) {
 	}
 	b, err := io.ReadAll(nc)
 	return string(b), err
+}
+
+// TestEnsembleIsolatedLeaderTruncates isolates the leader right after it
+// proposed a write nobody else logged. The write never commits: the
+// client gets no success, the old leader goes back to its committed state
+// when it stops leading, and when the partition heals the new leader
+// tells it to TRUNCATE the orphan from its log. Nobody ever serves it.
+//
+// Reference: zookeeper.md §3 (TRUNC: "a follower with extra uncommitted
+// txns"; the leader abdicates without a quorum); Zab paper §4.2.
+func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
+	var truncs atomic.Int32
+	opts := cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, MaxSessionTimeout: 10 * time.Second,
+		Observe: func(o server.Observation) {
+			if o.Ready.Truncate {
+				truncs.Add(1)
+			}
+		}}
+	c, err := cluster.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	old, err := c.WaitServing(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := dialOne(t, c.Addr(old))
+	if _, err := conn.Create("/t", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+		t.Fatal(err)
+	}
+	var rest []int64
+	for _, id := range c.IDs() {
+		if id != old {
+			rest = append(rest, id)
+		}
+	}
+	c.Partition([]int64{old}, rest)
+	orphan := make(chan error, 1)
+	go func() { _, err := conn.Create("/t/orphan", nil, 0, zk.WorldACL(zk.PermAll)); orphan <- err }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := c.Status(old)
+		if nl := c.Leader(); nl != 0 && nl != old && !st.Serving {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new leader in the majority: %s", c.Summary())
+		}
+		time.Sleep(10 * time.Millisecond) // other goroutines' state: poll with a deadline
+	}
+	select {
+	case err := <-orphan:
+		if err == nil {
+			t.Fatal("the write to the isolated leader succeeded without a quorum")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the write to the isolated leader neither failed nor succeeded")
+	}
+	maj := dialOne(t, c.Addr(rest[0]))
+	for i := 0; i < 3; i++ {
+		if _, err := maj.Create(fmt.Sprintf("/t/m%d", i), nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Heal()
+	if _, err := c.WaitServing(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range c.IDs() {
+		cn := dialOne(t, c.Addr(id))
+		cn.Sync("/t")
+		kids, _, err := cn.Children("/t")
+		if err != nil || len(kids) != 3 {
+			t.Fatalf("s%d sees %v (%v), want m0..m2 and no orphan", id, kids, err)
+		}
+	}
+	if truncs.Load() == 0 {
+		t.Fatal("no member truncated its log: the orphan proposal was not cut")
+	}
+}
+
+// TestEnsembleSnapCatchUp has the members snapshot and compact their logs
+// often; a follower that was down meanwhile is behind the leader's log
+// and is brought back with a SNAP.
+//
+// Reference: zookeeper.md §3 (SNAP), §4 (snapshots; purge).
+func TestEnsembleSnapCatchUp(t *testing.T) {
+	var snaps atomic.Int32
+	c, err := cluster.Start(cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, SnapCount: 20,
+		MaxSessionTimeout: 10 * time.Second,
+		Observe: func(o server.Observation) {
+			if o.Ready.Snapshot != nil {
+				snaps.Add(1)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	l, err := c.WaitServing(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f int64
+	for _, id := range c.IDs() {
+		if id != l {
+			f = id
+		}
+	}
+	conn := dialOne(t, c.Addr(l))
+	conn.Create("/s", nil, 0, zk.WorldACL(zk.PermAll))
+	c.Kill(f)
+	for i := 0; i < 100; i++ {
+		if _, err := conn.Create(fmt.Sprintf("/s/n%03d", i), []byte{byte(i)}, 0, zk.WorldACL(zk.PermAll)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Restart(f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitServing(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	back := dialOne(t, c.Addr(f))
+	kids, _, err := back.Children("/s")
+	if err != nil || len(kids) != 100 {
+		t.Fatalf("restarted s%d sees %d children (%v), want 100", f, len(kids), err)
+	}
+	if snaps.Load() == 0 {
+		t.Fatal("the restarted follower was not sent a SNAP")
+	}
 }
