@@ -40,6 +40,8 @@ func (d *Delivery) Logged(zxid int64) error {
 	return nil
 }
 
+// #region delivery-commit
+
 // Commit marks zxid committed and returns the zxids to apply now, in
 // order: every pending zxid <= zxid. A zxid at or below LastCommitted is a
 // duplicate and returns nothing. A zxid that was never logged is an error
@@ -61,6 +63,8 @@ func (d *Delivery) Commit(zxid int64) ([]int64, error) {
 	d.lastCommitted = zxid
 	return out, nil
 }
+
+// #endregion delivery-commit
 
 // Truncate forgets pending zxids above zxid (the leader sent TRUNC).
 func (d *Delivery) Truncate(zxid int64) {

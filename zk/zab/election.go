@@ -9,6 +9,8 @@ import (
 // Lab 4, part 1: fast leader election (FastLeaderElection.lookForLeader).
 // Read the handout (labs/04-zab-election/README.md).
 
+// #region total-order
+
 // TotalOrder reports whether vote a beats vote b. FastLeaderElection's
 // totalOrderPredicate:
 //
@@ -25,6 +27,8 @@ func TotalOrder(a, b quorum.Vote) bool {
 	return a.PeerEpoch > b.PeerEpoch ||
 		a.PeerEpoch == b.PeerEpoch && (a.Zxid > b.Zxid || a.Zxid == b.Zxid && a.Leader > b.Leader)
 }
+
+// #endregion total-order
 
 // Election is one peer's fast leader election: it runs while the peer is
 // LOOKING and ends with the vote it decided on. Deterministic: time comes
@@ -160,6 +164,8 @@ func (e *Election) Receive(from int64, n quorum.Note) ([]quorum.Packet, *quorum.
 	return out, nil
 }
 
+// #region finalize-wait
+
 // checkQuorum starts (or keeps) the finalize wait while a majority agree
 // with our proposal, and decides at once when there is no wait.
 func (e *Election) checkQuorum() *quorum.Vote {
@@ -198,6 +204,8 @@ func (e *Election) Tick() ([]quorum.Packet, *quorum.Vote) {
 	}
 	return nil, nil
 }
+
+// #endregion finalize-wait
 
 func (e *Election) decide(v quorum.Vote) *quorum.Vote {
 	e.looking = false

@@ -103,6 +103,8 @@ func (f *follower) step(p *Peer, m Packet) error {
 	return err
 }
 
+// #region accept-epoch
+
 // leaderInfo: the leader proposes epoch e (NEWEPOCH). Accept it only if it
 // is newer than any epoch accepted before (Zab paper, phase 1).
 func (f *follower) leaderInfo(p *Peer, e int64) error {
@@ -126,6 +128,10 @@ func (f *follower) leaderInfo(p *Peer, e int64) error {
 	return nil
 }
 
+// #endregion accept-epoch
+
+// #region follower-trunc
+
 func (f *follower) trunc(p *Peer, z int64) error {
 	if f.stage != fSyncing {
 		return fmt.Errorf("%w: TRUNC out of turn", ErrBadPacket)
@@ -138,6 +144,8 @@ func (f *follower) trunc(p *Peer, z int64) error {
 	return nil
 }
 
+// #endregion follower-trunc
+
 func (f *follower) snap(p *Peer, m Packet) {
 	p.log.reset(m.Zxid)
 	p.committed = m.Zxid
@@ -146,6 +154,8 @@ func (f *follower) snap(p *Peer, m Packet) {
 	p.rd.Committed = nil
 	p.rd.Snapshot = &Snapshot{Zxid: m.Zxid, Data: m.Data}
 }
+
+// #region follower-proposal
 
 func (f *follower) proposal(p *Peer, m Packet) error {
 	if m.Txn == nil || m.Txn.Header.Zxid != m.Zxid {
@@ -166,6 +176,8 @@ func (f *follower) proposal(p *Peer, m Packet) error {
 	p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: m.Zxid, Epoch: f.epoch})
 	return nil
 }
+
+// #endregion follower-proposal
 
 func (f *follower) commit(p *Peer, z int64) error {
 	zs, err := f.delivery.Commit(z)

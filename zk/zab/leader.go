@@ -69,6 +69,8 @@ func (p *Peer) becomeLeader() {
 	p.lead.tryDecideEpoch(p)
 }
 
+// #region decide-epoch
+
 // tryDecideEpoch: once a quorum (self included) sent FOLLOWERINFO, the new
 // epoch is one more than every acceptedEpoch among them
 // (Leader.getEpochToPropose), so no two leaders ever get the same epoch.
@@ -89,6 +91,8 @@ func (l *leader) tryDecideEpoch(p *Peer) {
 	}
 	l.tryEpochQuorum(p)
 }
+
+// #endregion decide-epoch
 
 func (l *leader) sendLeaderInfo(p *Peer, ln *learner) {
 	ln.stage = lEpoch
@@ -170,6 +174,8 @@ func (l *leader) ackEpoch(p *Peer, ln *learner, m Packet) error {
 	return nil
 }
 
+// #region epoch-quorum
+
 // tryEpochQuorum: a quorum accepted the epoch. The leader's whole log is
 // now the initial history of the epoch; it becomes current, and every
 // acked follower is synchronized to it.
@@ -186,6 +192,10 @@ func (l *leader) tryEpochQuorum(p *Peer) {
 		}
 	}
 }
+
+// #endregion epoch-quorum
+
+// #region sync-learner
 
 // syncLearner sends DIFF, TRUNC or SNAP, the proposals the follower lacks,
 // and NEWLEADER. From now on it also gets every new PROPOSAL and COMMIT.
@@ -217,6 +227,8 @@ func (l *leader) syncLearner(p *Peer, ln *learner) {
 	ln.stage = lSyncing
 }
 
+// #endregion sync-learner
+
 func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 	if ln.stage < lSyncing {
 		return fmt.Errorf("%w: ACK from %d before sync", ErrBadPacket, ln.sid)
@@ -236,6 +248,8 @@ func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 	}
 	return nil
 }
+
+// #region own-ack
 
 // persisted: the leader's own disk caught up. Its currentEpoch being
 // durable is its own NEWLEADER ack; its logged proposals are its own ACKs.
@@ -263,6 +277,10 @@ func (l *leader) persisted(p *Peer, rd Ready) {
 	}
 }
 
+// #endregion own-ack
+
+// #region establish
+
 // tryEstablish: a quorum (self included) acked NEWLEADER, so a quorum has
 // the initial history durably under the new epoch. It is committed, and
 // the leader starts serving (COMMIT-LD / UPTODATE).
@@ -283,10 +301,14 @@ func (l *leader) tryEstablish(p *Peer) {
 	}
 }
 
+// #endregion establish
+
 func (l *leader) upToDate(p *Peer, ln *learner) {
 	ln.stage = lUpToDate
 	p.send(Packet{Type: quorum.UpToDate, To: ln.sid, Zxid: l.props.LastCommitted(), Epoch: l.epoch})
 }
+
+// #region leader-propose
 
 // propose logs an entry and sends it to every learner being forwarded to.
 func (l *leader) propose(p *Peer, e Entry) error {
@@ -302,6 +324,8 @@ func (l *leader) propose(p *Peer, e Entry) error {
 	}
 	return nil
 }
+
+// #endregion leader-propose
 
 // committed delivers newly committed zxids, tells the learners, and
 // answers the syncs that were waiting for them.
@@ -323,6 +347,8 @@ func (l *leader) committed(p *Peer, zxids []int64) error {
 	return nil
 }
 
+// #region leader-sync
+
 // sync answers a SYNC once every proposal outstanding now has committed
 // (Leader.processSync).
 func (l *leader) sync(p *Peer, from, id int64) {
@@ -334,6 +360,8 @@ func (l *leader) sync(p *Peer, from, id int64) {
 	z := l.props.LastProposed()
 	l.pendingSyncs[z] = append(l.pendingSyncs[z], w)
 }
+
+// #endregion leader-sync
 
 func (l *leader) syncDone(p *Peer, w syncWaiter) {
 	if w.from == p.id {
@@ -348,6 +376,8 @@ func (l *leader) syncDone(p *Peer, w syncWaiter) {
 		p.send(Packet{Type: quorum.Sync, To: w.from, Epoch: l.epoch, ID: w.id})
 	}
 }
+
+// #region leader-tick
 
 // tick pings every learner, drops the silent ones, and abdicates without
 // a quorum: not established within initLimit, or, once established,
@@ -379,6 +409,8 @@ func (l *leader) tick(p *Peer) {
 		p.becomeLooking()
 	}
 }
+
+// #endregion leader-tick
 
 // drop forgets a learner whose connection broke or went silent.
 func (l *leader) drop(p *Peer, sid int64) {

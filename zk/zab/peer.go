@@ -207,6 +207,8 @@ func (p *Peer) Step(m Packet) error {
 	return nil // LOOKING: quorum packets belong to a session that is gone
 }
 
+// #region step-note
+
 func (p *Peer) stepNote(m Packet) error {
 	if m.Note == nil {
 		return fmt.Errorf("%w: notification without a vote", ErrBadPacket)
@@ -240,6 +242,8 @@ func (p *Peer) stepNote(m Packet) error {
 	}
 	return nil
 }
+
+// #endregion step-note
 
 // Tick advances the peer's clock by one tick.
 func (p *Peer) Tick() {

@@ -44,6 +44,8 @@ type SyncPlan struct {
 	From int64
 }
 
+// #region decide-sync
+
 // DecideSync picks DIFF, TRUNC or SNAP for a follower whose last logged
 // zxid is peerLast. The leader's log holds every zxid in log (increasing),
 // all after base (the zxid its snapshot covers; older entries are no
@@ -81,3 +83,5 @@ func DecideSync(peerLast, base int64, log []int64, committed int64) SyncPlan {
 	}
 	return SyncPlan{Mode: SyncSnap, From: committed}
 }
+
+// #endregion decide-sync

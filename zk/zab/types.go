@@ -99,6 +99,8 @@ type Request struct {
 	Data []byte
 }
 
+// #region ready
+
 // Ready is everything a Peer asks of its runtime since the last Ready.
 // The runtime handles the fields in the order they are declared, then
 // calls Advance. Each field says what must be done before what.
@@ -155,6 +157,8 @@ type Ready struct {
 
 	term uint64 // the role incarnation this Ready belongs to
 }
+
+// #endregion ready
 
 // Empty reports whether rd asks nothing of the runtime.
 func (rd *Ready) Empty() bool {

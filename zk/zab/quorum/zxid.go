@@ -7,6 +7,8 @@ import "fmt"
 // (ZxidUtils, Leader.propose: "zxid lower 32 bits have rolled over").
 const MaxCounter = 0xffffffff
 
+// #region zxid
+
 // MakeZxid is ZxidUtils.makeZxid: epoch<<32 | counter.
 func MakeZxid(epoch, counter int64) int64 { return epoch<<32 | (counter & MaxCounter) }
 
@@ -15,6 +17,8 @@ func EpochOf(zxid int64) int64 { return zxid >> 32 }
 
 // CounterOf is ZxidUtils.getCounterFromZxid.
 func CounterOf(zxid int64) int64 { return zxid & MaxCounter }
+
+// #endregion zxid
 
 // FormatZxid prints a zxid the way ZooKeeper's logs do: 0x<hex>, with the
 // epoch and counter spelled out, e.g. "0x200000003 (2,3)".
