@@ -39,10 +39,7 @@ type conn struct {
 
 	// core-owned, ensemble mode (a follower's ordering of a session's
 	// requests behind its forwarded write or sync)
-	waiting        bool
-	backlog        []rawReq
-	syncXid        int32
-	syncPath       string
+	pend           []pending              // forwarded and queued requests, in arrival order
 	pendingConnect *proto.ConnectResponse // createSession forwarded, reply on commit
 }
 

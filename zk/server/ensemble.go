@@ -412,7 +412,7 @@ func (q *quorumPeer) closeClients() {
 
 func (q *quorumPeer) dropConn(cn *conn) {
 	q.c.dropConn(cn)
-	cn.backlog = nil
+	cn.pend = nil
 }
 
 // Block cuts (or restores) this member's link to another member, for the

@@ -12,11 +12,34 @@ import (
 
 var sessionExpired = zkerr.SessionExpired
 
-// rawReq is a request a follower's connection queued behind a write or a
-// sync in flight (CommitProcessor: a session's requests stay in order).
-type rawReq struct {
-	hdr  proto.RequestHeader
-	body []byte
+// pending is one request of a follower's connection that has not been
+// answered yet: a write or sync forwarded to the leader (fwd), or a
+// request queued behind them (CommitProcessor: a session's reads wait for
+// its earlier writes; its writes are pipelined to the leader).
+type pending struct {
+	fwd    bool
+	sync   bool  // a sync (fwd: in flight with id syncID)
+	syncID int64 // fwd sync
+	hdr    proto.RequestHeader
+	body   []byte // !fwd: the request to dispatch when its turn comes
+	path   string // fwd sync: the path to echo
+}
+
+// canDispatch reports whether the queued request at index i may run now:
+// a read only with nothing ahead of it; a write or sync when only
+// forwarded writes are ahead (the leader keeps their order, and their
+// commits come back in that order).
+func canDispatch(cn *conn, i int) bool {
+	p := cn.pend[i]
+	if !p.hdr.Type.IsWrite() && p.hdr.Type != proto.OpSync {
+		return i == 0
+	}
+	for _, q := range cn.pend[:i] {
+		if !q.fwd || q.sync {
+			return false
+		}
+	}
+	return true
 }
 
 // connect handles a ConnectRequest in an ensemble
@@ -132,11 +155,12 @@ func (q *quorumPeer) request(cn *conn, hdr proto.RequestHeader, body []byte) {
 		c.reply(cn, hdr.Xid, nil, nil)
 		return
 	}
-	if cn.waiting {
-		cn.backlog = append(cn.backlog, rawReq{hdr: hdr, body: body})
+	if len(cn.pend) == 0 {
+		q.dispatch(cn, hdr, body)
 		return
 	}
-	q.dispatch(cn, hdr, body)
+	cn.pend = append(cn.pend, pending{hdr: hdr, body: body})
+	q.drain(cn)
 }
 
 // dispatch runs a request now: reads from the tree, writes and syncs
@@ -152,7 +176,7 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 			c.out(cn, nil, true)
 			return
 		}
-		q.forward(cn, &forwarded{Session: cn.session, Cxid: hdr.Xid, Type: hdr.Type})
+		q.forward(cn, hdr, &forwarded{Session: cn.session, Cxid: hdr.Xid, Type: hdr.Type})
 		return
 	}
 	rec := proto.NewRequestRecord(hdr.Type)
@@ -180,7 +204,7 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 			c.reply(cn, hdr.Xid, res.Err, res.Response)
 			return
 		}
-		q.forward(cn, &forwarded{Session: cn.session, Cxid: hdr.Xid, Type: hdr.Type, Auth: cn.auth, Body: body})
+		q.forward(cn, hdr, &forwarded{Session: cn.session, Cxid: hdr.Xid, Type: hdr.Type, Auth: cn.auth, Body: body})
 	case hdr.Type == proto.OpSync && !q.leading():
 		// The sync travels through the leader; the reply follows every
 		// commit the leader had sent when it answered.
@@ -190,8 +214,7 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 			c.out(cn, nil, true)
 			return
 		}
-		cn.waiting = true
-		cn.syncXid, cn.syncPath = hdr.Xid, rec.(*proto.PathRequest).Path
+		cn.pend = append(cn.pend, pending{fwd: true, sync: true, syncID: q.nextSync, hdr: hdr, path: rec.(*proto.PathRequest).Path})
 		q.waitS[q.nextSync] = cn
 	default:
 		// A read (or, on the leader, a sync: its reply waits behind every
@@ -201,14 +224,14 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 	}
 }
 
-// forward sends a client write to the leader and holds the connection's
-// later requests until its commit comes back.
-func (q *quorumPeer) forward(cn *conn, f *forwarded) {
+// forward sends a client write to the leader; its reply waits for its
+// commit, and the connection's later reads wait for that reply.
+func (q *quorumPeer) forward(cn *conn, hdr proto.RequestHeader, f *forwarded) {
 	if err := q.peer.Forward(proto.Encode(f)); err != nil {
 		q.dropConn(cn)
 		q.c.out(cn, nil, true)
 		return
 	}
-	cn.waiting = true
+	cn.pend = append(cn.pend, pending{fwd: true, hdr: hdr})
 	q.waitW[reqKey{f.Session, f.Cxid}] = cn
 }

@@ -388,7 +388,16 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 		q.drain(cn)
 		return
 	}
-	cn.waiting = false
+	if len(cn.pend) == 0 || !cn.pend[0].fwd || cn.pend[0].sync || cn.pend[0].hdr.Xid != txn.Header.Cxid {
+		// Commits of a connection's forwarded writes come back in the
+		// order they were sent; anything else is a broken invariant of
+		// this runtime. Drop the client rather than answer out of order.
+		q.s.log.Error("commit does not match the connection's oldest forwarded write", "cxid", txn.Header.Cxid)
+		q.dropConn(cn)
+		c.out(cn, nil, true)
+		return
+	}
+	cn.pend = cn.pend[1:]
 	resp, err := replyOf(txn, c.tree)
 	c.reply(cn, txn.Header.Cxid, err, resp)
 	if txn.Header.Type == proto.OpCloseSession {
@@ -408,18 +417,39 @@ func (q *quorumPeer) syncDone(id int64) {
 	if cn.gone {
 		return
 	}
-	cn.waiting = false
-	q.c.reply(cn, cn.syncXid, nil, &proto.SyncResponse{Path: cn.syncPath})
+	if len(cn.pend) == 0 || !cn.pend[0].sync || cn.pend[0].syncID != id {
+		q.s.log.Error("sync does not match the connection's oldest request", "id", id)
+		q.dropConn(cn)
+		q.c.out(cn, nil, true)
+		return
+	}
+	p := cn.pend[0]
+	cn.pend = cn.pend[1:]
+	q.c.reply(cn, p.hdr.Xid, nil, &proto.SyncResponse{Path: p.path})
 	q.drain(cn)
 }
 
-// drain runs the requests a connection queued behind a write or sync, in
-// order, until the next write or sync waits again.
+// drain runs, in order, the queued requests of a connection whose turn
+// has come (canDispatch).
 func (q *quorumPeer) drain(cn *conn) {
-	for !cn.waiting && len(cn.backlog) > 0 && !cn.gone {
-		r := cn.backlog[0]
-		cn.backlog = cn.backlog[1:]
+	for i := 0; i < len(cn.pend) && !cn.gone; {
+		if cn.pend[i].fwd {
+			i++
+			continue
+		}
+		if !canDispatch(cn, i) {
+			return
+		}
+		r := cn.pend[i]
+		// Take it out of the queue; dispatch appends its forwarded form
+		// (if any) at the end, so put the rest back after it.
+		rest := append([]pending(nil), cn.pend[i+1:]...)
+		cn.pend = cn.pend[:i]
 		q.dispatch(cn, r.hdr, r.body)
+		cn.pend = append(cn.pend, rest...)
+		if len(cn.pend) > i && cn.pend[i].fwd {
+			i++
+		}
 	}
 }
 

@@ -212,10 +212,15 @@ func fourLetter(addr, cmd string) (string, error) {
 // txns"; the leader abdicates without a quorum); Zab paper §4.2.
 func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 	var truncs atomic.Int32
+	var isolated atomic.Int64 // the isolated leader, once partitioned
+	var orphanLogged atomic.Bool
 	opts := cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, MaxSessionTimeout: 10 * time.Second,
 		Observe: func(o server.Observation) {
 			if o.Ready.Truncate {
 				truncs.Add(1)
+			}
+			if o.ID == isolated.Load() && len(o.Ready.Entries) > 0 {
+				orphanLogged.Store(true)
 			}
 		}}
 	c, err := cluster.Start(opts)
@@ -237,6 +242,7 @@ func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 			rest = append(rest, id)
 		}
 	}
+	isolated.Store(old)
 	c.Partition([]int64{old}, rest)
 	orphan := make(chan error, 1)
 	go func() { _, err := conn.Create("/t/orphan", nil, 0, zk.WorldACL(zk.PermAll)); orphan <- err }()
@@ -277,7 +283,12 @@ func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 			t.Fatalf("s%d sees %v (%v), want m0..m2 and no orphan", id, kids, err)
 		}
 	}
-	if truncs.Load() == 0 {
+	switch {
+	case !orphanLogged.Load():
+		// The leader noticed it was alone and stepped down before the
+		// write reached it: nothing was proposed, nothing to cut.
+		t.Log("the isolated leader stepped down before proposing; no TRUNC to check this time")
+	case truncs.Load() == 0:
 		t.Fatal("no member truncated its log: the orphan proposal was not cut")
 	}
 }
