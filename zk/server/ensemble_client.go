@@ -26,12 +26,15 @@ type pending struct {
 }
 
 // canDispatch reports whether the queued request at index i may run now:
-// a read only with nothing ahead of it; a write or sync when only
+// a read or a sync only with nothing ahead of it; a write when only
 // forwarded writes are ahead (the leader keeps their order, and their
-// commits come back in that order).
+// commits come back in that order). A sync waits for the session's
+// earlier writes to commit here: the leader answers a SYNC as soon as its
+// outstanding proposals commit, and a REQUEST sent just before it may not
+// be a proposal yet.
 func canDispatch(cn *conn, i int) bool {
 	p := cn.pend[i]
-	if !p.hdr.Type.IsWrite() && p.hdr.Type != proto.OpSync {
+	if !p.hdr.Type.IsWrite() {
 		return i == 0
 	}
 	for _, q := range cn.pend[:i] {

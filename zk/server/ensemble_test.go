@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/server"
 	"github.com/zkafka/zkafka/zk/server/cluster"
+	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
 const ensTick = 50 * time.Millisecond
@@ -342,5 +344,72 @@ func TestEnsembleSnapCatchUp(t *testing.T) {
 	}
 	if snaps.Load() == 0 {
 		t.Fatal("the restarted follower was not sent a SNAP")
+	}
+}
+
+// TestEnsemblePipelinedFollowerFIFO pipelines writes, reads and a sync on
+// one follower connection without waiting for replies: the replies come
+// back in request order, every read sees the session's earlier writes
+// (they were forwarded and committed first), and a failed write still
+// answers in its turn.
+//
+// Reference: zookeeper.md §1.3 (FIFO per connection), §5 (a client's
+// updates apply in order; reads see them); CommitProcessor.
+func TestEnsemblePipelinedFollowerFIFO(t *testing.T) {
+	c := startEnsemble(t, 3)
+	l := c.Leader()
+	var f int64
+	for _, id := range c.IDs() {
+		if id != l {
+			f = id
+		}
+	}
+	r, _ := session(t, c.Server(f))
+	acl := []proto.ACL{{Perms: proto.PermAll, ID: proto.Id{Scheme: "world", ID: "anyone"}}}
+	type req struct {
+		op   proto.OpCode
+		body proto.Record
+	}
+	reqs := []req{
+		{proto.OpCreate, &proto.CreateRequest{Path: "/p", ACL: acl}},
+		{proto.OpGetData, &proto.PathWatchRequest{Path: "/p"}},
+		{proto.OpSetData, &proto.SetDataRequest{Path: "/p", Data: []byte("v1"), Version: -1}},
+		{proto.OpSetData, &proto.SetDataRequest{Path: "/p", Data: []byte("v2"), Version: -1}},
+		{proto.OpGetData, &proto.PathWatchRequest{Path: "/p"}},
+		{proto.OpCreate, &proto.CreateRequest{Path: "/p", ACL: acl}},
+		{proto.OpSync, &proto.PathRequest{Path: "/p"}},
+		{proto.OpCreate, &proto.CreateRequest{Path: "/p/c", ACL: acl}},
+		{proto.OpGetChildren, &proto.PathWatchRequest{Path: "/p"}},
+	}
+	for i, q := range reqs {
+		r.sendFrame(&proto.RequestHeader{Xid: int32(i + 1), Type: q.op}, q.body)
+	}
+	var lastZxid int64
+	for i, q := range reqs {
+		h, body, _ := r.reply(int32(i + 1))
+		if h.Zxid < lastZxid {
+			t.Fatalf("reply %d zxid %#x after %#x", i+1, h.Zxid, lastZxid)
+		}
+		lastZxid = h.Zxid
+		switch i {
+		case 5:
+			if h.Err != int32(zkerr.NodeExists) {
+				t.Fatalf("second create of /p: err %d, want NODEEXISTS", h.Err)
+			}
+			continue
+		case 4:
+			var gd proto.GetDataResponse
+			if err := proto.Decode(body, &gd); err != nil || string(gd.Data) != "v2" || gd.Stat.Version != 2 {
+				t.Fatalf("read after two pipelined sets: %q version %d (%v)", gd.Data, gd.Stat.Version, err)
+			}
+		case 8:
+			var ch proto.ChildrenResponse
+			if err := proto.Decode(body, &ch); err != nil || len(ch.Children) != 1 || ch.Children[0] != "c" {
+				t.Fatalf("children after a pipelined create: %v (%v)", ch.Children, err)
+			}
+		}
+		if h.Err != 0 {
+			t.Fatalf("request %d (%v): err %d", i+1, q.op, h.Err)
+		}
 	}
 }
