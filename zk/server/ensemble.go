@@ -434,8 +434,6 @@ func (s *Server) Block(peer int64, block bool) {
 // server is stopped.
 func (s *Server) Status() (Status, bool) {
 	if s.cfg.Ensemble == nil {
-		reply := make(chan string, 1)
-		_ = reply
 		return Status{Mode: "standalone", Serving: true}, true
 	}
 	r := make(chan Status, 1)

@@ -413,3 +413,57 @@ func TestEnsemblePipelinedFollowerFIFO(t *testing.T) {
 		}
 	}
 }
+
+// TestEnsembleSessionExpiryOnFollower: two sessions live on a follower;
+// one keeps pinging, the other's client vanishes without closing. The
+// leader, fed by the follower's touches, expires only the silent one, by
+// a closeSession txn that removes its ephemeral node on every member.
+//
+// Reference: zookeeper.md §5 ("Session expiry: decided by the leader");
+// §3 (PING replies carry session touches).
+func TestEnsembleSessionExpiryOnFollower(t *testing.T) {
+	c := startEnsemble(t, 3)
+	l := c.Leader()
+	var f int64
+	for _, id := range c.IDs() {
+		if id != l {
+			f = id
+		}
+	}
+	acl := []proto.ACL{{Perms: proto.PermAll, ID: proto.Id{Scheme: "world", ID: "anyone"}}}
+	alive, gone := dial(t, c.Server(f)), dial(t, c.Server(f))
+	for i, r := range []*raw{alive, gone} {
+		r.nc.SetDeadline(time.Now().Add(20 * time.Second))
+		r.connect(proto.ConnectRequest{TimeOut: 400})
+		h, _, _ := r.call(1, proto.OpCreate, &proto.CreateRequest{Path: fmt.Sprintf("/eph%d", i), ACL: acl, Flags: proto.ModeEphemeral})
+		if h.Err != 0 {
+			t.Fatalf("create /eph%d: err %d", i, h.Err)
+		}
+	}
+	gone.nc.Close() // no closeSession: only expiry can end it
+	watcher := dialOne(t, c.Addr(l))
+	ping := time.NewTicker(100 * time.Millisecond)
+	defer ping.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case <-ping.C:
+		case <-deadline:
+			t.Fatal("the abandoned session's ephemeral node outlived 10s")
+		}
+		alive.call(-2, proto.OpPing, proto.Empty{})
+		if ok, _, err := watcher.Exists("/eph1"); err == nil && !ok {
+			break
+		}
+	}
+	for _, id := range c.IDs() {
+		cn := dialOne(t, c.Addr(id))
+		cn.Sync("/")
+		if ok, _, _ := cn.Exists("/eph1"); ok {
+			t.Errorf("s%d still has the expired session's /eph1", id)
+		}
+		if ok, _, _ := cn.Exists("/eph0"); !ok {
+			t.Errorf("s%d lost /eph0 of the session that kept pinging", id)
+		}
+	}
+}
