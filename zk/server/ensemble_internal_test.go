@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/labs/sim/vfs"
+	"github.com/zkafka/zkafka/zk/config"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zkerr"
 	"github.com/zkafka/zkafka/zk/znode"
@@ -165,5 +166,35 @@ func TestMachineRoundTrip(t *testing.T) {
 	}
 	if _, err := decodeMachine(b[:len(b)-3], 3); err == nil {
 		t.Fatal("a cut SNAP decoded")
+	}
+}
+
+// TestFromZooCfgEnsemble checks that server.N lines and myid become the
+// member's Ensemble (peer port = electionPort) and that one server line
+// stays standalone.
+//
+// Reference: ZooKeeper Administrator's Guide, "Running Replicated
+// ZooKeeper" (server.N=host:quorumPort:electionPort, myid).
+func TestFromZooCfgEnsemble(t *testing.T) {
+	zc := &config.Config{DataDir: "/d", ClientPort: 2182, TickTime: 2000, InitLimit: 10, SyncLimit: 5, MyID: 2,
+		Servers: []config.Server{
+			{ID: 1, Host: "127.0.0.1", QuorumPort: 2888, ElectionPort: 3888},
+			{ID: 2, Host: "127.0.0.1", QuorumPort: 2889, ElectionPort: 3889},
+			{ID: 3, Host: "127.0.0.1", QuorumPort: 2890, ElectionPort: 3890, ClientAddr: "2183"},
+		}}
+	cfg := FromZooCfg(zc)
+	e := cfg.Ensemble
+	if e == nil || e.ID != 2 || len(e.Members) != 3 || e.InitLimit != 10 || e.SyncLimit != 5 {
+		t.Fatalf("ensemble %+v", e)
+	}
+	if m := e.Members[1]; m.PeerAddr != "127.0.0.1:3889" || m.QuorumAddr != "127.0.0.1:2889" || m.ClientAddr != ":2182" {
+		t.Fatalf("member 2 %+v", m)
+	}
+	if m := e.Members[2]; m.ClientAddr != "127.0.0.1:2183" {
+		t.Fatalf("member 3 client address %q", m.ClientAddr)
+	}
+	zc.Servers = zc.Servers[:1]
+	if FromZooCfg(zc).Ensemble != nil {
+		t.Fatal("one server line must stay standalone")
 	}
 }
