@@ -27,7 +27,9 @@
 //
 //   - The server with the larger sid dials (QuorumCnxManager's rule), so a
 //     pair never ends up with two connections. The dialer says who it is
-//     in a 16-byte handshake: long protocol (-65536), long sid.
+//     in a 16-byte handshake: long protocol (-65536), long sid; the
+//     acceptor answers with its own, or closes (an unknown or blocked
+//     sid). Only an answered dial is a connection.
 //   - A dialer whose connection breaks dials again with exponential
 //     backoff (MinBackoff doubling to MaxBackoff, reset on success).
 //   - Each connection has a generation number. The core learns of it in a

@@ -211,6 +211,16 @@ func (t *Transport) acceptLoop() {
 				nc.Close()
 				return
 			}
+			if t.Blocked(sid) {
+				nc.Close()
+				return
+			}
+			// Accept: the dialer counts the link as up only once it reads
+			// this, so a refused dial never looks like a connection.
+			if err := writeHandshake(nc, t.cfg.ID); err != nil {
+				nc.Close()
+				return
+			}
 			t.run(sid, nc)
 		}()
 	}
@@ -231,6 +241,12 @@ func (t *Transport) dialLoop(sid int64) {
 			nc, err := d.Dial("tcp", t.cfg.Peers[sid])
 			if err == nil {
 				err = writeHandshake(nc, t.cfg.ID)
+				if err == nil {
+					var peer int64
+					if peer, err = readHandshake(nc); err == nil && peer != sid {
+						err = errors.New("peernet: the peer answered with another sid")
+					}
+				}
 				if err != nil {
 					nc.Close()
 				}
