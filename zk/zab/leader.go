@@ -140,13 +140,17 @@ func (l *leader) followerInfo(p *Peer, m Packet) error {
 		l.tryDecideEpoch(p)
 		return nil
 	}
-	if ae >= l.epoch {
-		// The follower accepted an epoch at least ours from a leader that
-		// never established: it would refuse LEADERINFO. Step down; the
-		// next election proposes past it (epochHint).
+	if ae > l.epoch {
+		// The follower accepted a newer epoch from a leader that never
+		// established: it would refuse our LEADERINFO. Step down; the next
+		// election proposes past it (epochHint).
 		p.becomeLooking()
 		return nil
 	}
+	// ae == l.epoch is a follower rejoining this epoch (a reset connection,
+	// a restart): it answers with ACKEPOCH(-1), which never counts toward
+	// establishing the epoch (ackEpoch), and is synchronized in place, as
+	// LearnerHandler does — no election.
 	l.sendLeaderInfo(p, ln)
 	return nil
 }
@@ -165,7 +169,13 @@ func (l *leader) ackEpoch(p *Peer, ln *learner, m Packet) error {
 		}
 	}
 	ln.stage = lAckedEpoch
-	l.epochAcks[ln.sid] = true
+	if m.CurrentEpoch != -1 {
+		// Leader.waitForEpochAck: only a follower that accepted the epoch
+		// from us (not one that had already accepted it, answering -1)
+		// counts toward the quorum that establishes it. So two would-be
+		// leaders proposing the same epoch cannot both establish it.
+		l.epochAcks[ln.sid] = true
+	}
 	if l.epochAcked {
 		l.syncLearner(p, ln)
 		return nil
