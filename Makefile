@@ -65,6 +65,8 @@ interop:
 bench:
 	@echo "== ZooKeeper: ours vs Apache ZooKeeper 3.8 (standalone), same pipelined workload"
 	$(GO) run ./zk/cmd/zkbench -compare
+	@echo "== ZooKeeper: our 3-server ensemble vs a 3-server Apache ZooKeeper 3.8 ensemble"
+	$(GO) run ./zk/cmd/zkbench -ensemble
 	@echo "== Kafka: log and end-to-end produce/consume vs dd's sequential write bandwidth"
 	$(GO) run ./kafka/cmd/kbench
 
