@@ -1,6 +1,6 @@
 # zkafka — ZooKeeper and Kafka, built from scratch in Go, one chapter at a time.
 #
-#   make run                   the newest chapter's cluster (ZooKeeper on 127.0.0.1:2181)
+#   make run                   a ZooKeeper server on 127.0.0.1:2181 (chapter 2's stage)
 #   make test                  the whole project: reference tests, every lab at 100%,
 #                              every skeleton swapped in
 #   make test-chapter N        grade lab N (your code); SOLUTION=1 grades the reference
