@@ -261,3 +261,25 @@ func (t *Txn) Decode(d *Decoder) {
 	}
 	t.Record.Decode(d)
 }
+
+// TxnPath is the path a txn changes, or "" for txns that change no single
+// node (sessions, errors, multi).
+func TxnPath(txn Record) string {
+	switch r := txn.(type) {
+	case *CreateTxn:
+		return r.Path
+	case *CreateContainerTxn:
+		return r.Path
+	case *CreateTTLTxn:
+		return r.Path
+	case *DeleteTxn:
+		return r.Path
+	case *SetDataTxn:
+		return r.Path
+	case *SetACLTxn:
+		return r.Path
+	case *CheckVersionTxn:
+		return r.Path
+	}
+	return ""
+}

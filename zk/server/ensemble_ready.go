@@ -2,8 +2,10 @@ package server
 
 import (
 	"fmt"
+	"path"
 	"slices"
 
+	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/snapshot"
@@ -186,7 +188,7 @@ func (q *quorumPeer) installSnapshot(sn *zab.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(q.fs, q.snapDir, snapshot.FileName(sn.Zxid), sn.Data); err != nil {
+	if err := vfs.WriteFileAtomic(q.fs, path.Join(q.snapDir, snapshot.FileName(sn.Zxid)), sn.Data); err != nil {
 		return err
 	}
 	if err := q.tlog.Truncate(sn.Zxid); err != nil {

@@ -41,33 +41,8 @@ func readEpoch(fs vfs.FS, dir, name string) (int64, error) {
 	return n, nil
 }
 
-// writeAtomic replaces dir/name with data durably: write a temporary file,
-// fsync it, rename it over the old one, fsync the directory.
-func writeAtomic(fs vfs.FS, dir, name string, data []byte) error {
-	tmp := path.Join(dir, name+".tmp")
-	f, err := vfs.Create(fs, tmp)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := fs.Rename(tmp, path.Join(dir, name)); err != nil {
-		return err
-	}
-	return fs.SyncDir(dir)
-}
-
 func writeEpoch(fs vfs.FS, dir, name string, epoch int64) error {
-	return writeAtomic(fs, dir, name, []byte(strconv.FormatInt(epoch, 10)))
+	return vfs.WriteFileAtomic(fs, path.Join(dir, name), []byte(strconv.FormatInt(epoch, 10)))
 }
 
 // machine is the state machine zab replicates: the tree and the session

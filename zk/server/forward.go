@@ -108,7 +108,7 @@ func replyOf(txn proto.Txn, tree *znode.Tree) (proto.Record, error) {
 }
 
 func single(op proto.OpCode, rec proto.Record, tree *znode.Tree) proto.Record {
-	path := txnPathOf(rec)
+	path := proto.TxnPath(rec)
 	stat := func() proto.Stat { s, _ := tree.Exists(path); return s }
 	switch op {
 	case proto.OpCreate:
@@ -119,26 +119,6 @@ func single(op proto.OpCode, rec proto.Record, tree *znode.Tree) proto.Record {
 		return &proto.StatResponse{Stat: stat()}
 	}
 	return nil
-}
-
-func txnPathOf(rec proto.Record) string {
-	switch r := rec.(type) {
-	case *proto.CreateTxn:
-		return r.Path
-	case *proto.CreateContainerTxn:
-		return r.Path
-	case *proto.CreateTTLTxn:
-		return r.Path
-	case *proto.DeleteTxn:
-		return r.Path
-	case *proto.SetDataTxn:
-		return r.Path
-	case *proto.SetACLTxn:
-		return r.Path
-	case *proto.CheckVersionTxn:
-		return r.Path
-	}
-	return ""
 }
 
 func (f *forwarded) String() string {

@@ -115,32 +115,11 @@ func (t *Tree) prep(op proto.OpCode, session int64, rec proto.Record, auth []pro
 func response(op proto.OpCode, txn proto.Record, stat proto.Stat) proto.Record {
 	switch op {
 	case proto.OpCreate:
-		return &proto.CreateResponse{Path: txnPath(txn)}
+		return &proto.CreateResponse{Path: proto.TxnPath(txn)}
 	case proto.OpCreate2, proto.OpCreateContainer, proto.OpCreateTTL:
-		return &proto.Create2Response{Path: txnPath(txn), Stat: stat}
+		return &proto.Create2Response{Path: proto.TxnPath(txn), Stat: stat}
 	case proto.OpSetData, proto.OpSetACL, proto.OpCheck:
 		return &proto.StatResponse{Stat: stat}
 	}
 	return nil
-}
-
-// txnPath is the path a txn changes, or "".
-func txnPath(txn proto.Record) string {
-	switch r := txn.(type) {
-	case *proto.CreateTxn:
-		return r.Path
-	case *proto.CreateContainerTxn:
-		return r.Path
-	case *proto.CreateTTLTxn:
-		return r.Path
-	case *proto.DeleteTxn:
-		return r.Path
-	case *proto.SetDataTxn:
-		return r.Path
-	case *proto.SetACLTxn:
-		return r.Path
-	case *proto.CheckVersionTxn:
-		return r.Path
-	}
-	return ""
 }

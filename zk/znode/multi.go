@@ -79,7 +79,7 @@ func (t *Tree) executeMulti(req Request) Result {
 		sub.Type = op.Type
 		rec, err := t.prep(op.Type, hdr.ClientID, op.Record, req.Auth)
 		if err == nil {
-			if p := txnPath(rec); op.Type != proto.OpCheck {
+			if p := proto.TxnPath(rec); op.Type != proto.OpCheck {
 				// Parent first, so the rollback (newest first) restores the
 				// node before its parent.
 				if parent := zpath.Parent(p); parent != "" {
@@ -142,9 +142,9 @@ func multiResult(op proto.OpCode, txn proto.Record, stat proto.Stat) proto.Multi
 	res := proto.MultiResult{Type: op}
 	switch op {
 	case proto.OpCreate:
-		res.Record = &proto.CreateResponse{Path: txnPath(txn)}
+		res.Record = &proto.CreateResponse{Path: proto.TxnPath(txn)}
 	case proto.OpCreate2, proto.OpCreateContainer, proto.OpCreateTTL:
-		res.Record = &proto.Create2Response{Path: txnPath(txn), Stat: stat}
+		res.Record = &proto.Create2Response{Path: proto.TxnPath(txn), Stat: stat}
 	case proto.OpSetData:
 		res.Record = &proto.StatResponse{Stat: stat}
 	}
