@@ -212,7 +212,7 @@ func (c *Cluster) Compact(id sim.NodeID) {
 
 // Flush has server id carry out any Ready a lazy disk left behind.
 func (c *Cluster) Flush(id sim.NodeID) {
-	c.W.Do(id, func(s *Server, e env) { s.pump(e) })
+	c.W.Do(id, func(s *Server, e env) { s.Pump(e) })
 }
 
 // Settle delivers everything in flight, with timers frozen, until no

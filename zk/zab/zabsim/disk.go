@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim/vfs"
-	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/txnlog"
 	"github.com/zkafka/zkafka/zk/zab"
 )
@@ -18,7 +17,7 @@ import (
 // dataDir does, in the same shape as zk/server:
 //
 //	/data/acceptedEpoch, /data/currentEpoch   written atomically (temp, fsync, rename)
-//	/data/snapshot                            the state machine at a zxid, atomically
+//	/data/snapshot                            8-byte zxid, then the state machine's image, atomically
 //	/log/log.<zxid>                           the txn log (zk/txnlog), fsynced per Ready
 //
 // A crash keeps exactly what was fsynced (vfs.Mem.Crash), maybe with a
@@ -31,9 +30,9 @@ const (
 
 // stored is what a server finds on its disk when it boots.
 type stored struct {
-	storage  zab.Storage
-	snapshot []Write // the state machine at storage.SnapshotZxid
-	log      *txnlog.Log
+	storage zab.Storage
+	image   []byte // the state machine at storage.SnapshotZxid (nil: none)
+	log     *txnlog.Log
 }
 
 // recoverDisk reads a disk: the epoch files, the snapshot, and the log
@@ -55,21 +54,19 @@ func recoverDisk(fs vfs.FS) (*stored, error) {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
 		return nil, err
+	case len(b) < 8:
+		return nil, fmt.Errorf("zabsim: %s: a snapshot file of %d bytes", snapFile, len(b))
 	default:
-		if st.storage.SnapshotZxid, st.snapshot, err = decodeSnapshot(b); err != nil {
-			return nil, fmt.Errorf("zabsim: %s: %w", snapFile, err)
-		}
+		st.storage.SnapshotZxid, st.image = int64(binary.BigEndian.Uint64(b)), b[8:]
 	}
 	if st.log, err = txnlog.Open(fs, logDir, txnlog.Options{}); err != nil {
 		return nil, err
 	}
 	it := st.log.Iterator(st.storage.SnapshotZxid + 1)
 	for it.Next() {
-		txn := it.Txn()
-		if txn.Header.Zxid <= st.storage.SnapshotZxid {
-			continue
+		if txn := it.Txn(); txn.Header.Zxid > st.storage.SnapshotZxid {
+			st.storage.Entries = append(st.storage.Entries, zab.Entry{Zxid: txn.Header.Zxid, Txn: txn})
 		}
-		st.storage.Entries = append(st.storage.Entries, zab.Entry{Zxid: txn.Header.Zxid, Txn: txn})
 	}
 	if err := it.Err(); err != nil {
 		return nil, err
@@ -96,45 +93,8 @@ func writeEpoch(fs vfs.FS, name string, epoch int64) error {
 	return vfs.WriteFileAtomic(fs, dataDir+"/"+name, []byte(strconv.FormatInt(epoch, 10)))
 }
 
-func writeSnapshot(fs vfs.FS, zxid int64, ws []Write) error {
-	return vfs.WriteFileAtomic(fs, snapFile, encodeSnapshot(zxid, ws))
+// writeSnapshot stores a state machine image at zxid durably.
+func writeSnapshot(fs vfs.FS, zxid int64, image []byte) error {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(image)), uint64(zxid))
+	return vfs.WriteFileAtomic(fs, snapFile, append(b, image...))
 }
-
-// A snapshot is the zxid it is at, then (zxid, write id) per applied write,
-// big-endian: also the payload of a SNAP packet.
-func encodeSnapshot(zxid int64, ws []Write) []byte {
-	b := make([]byte, 0, 8+16*len(ws))
-	b = binary.BigEndian.AppendUint64(b, uint64(zxid))
-	for _, w := range ws {
-		b = binary.BigEndian.AppendUint64(b, uint64(w.Zxid))
-		b = binary.BigEndian.AppendUint64(b, uint64(w.ID))
-	}
-	return b
-}
-
-func decodeSnapshot(b []byte) (int64, []Write, error) {
-	if len(b) < 8 || (len(b)-8)%16 != 0 {
-		return 0, nil, fmt.Errorf("a snapshot of %d bytes", len(b))
-	}
-	zxid := int64(binary.BigEndian.Uint64(b))
-	ws := make([]Write, 0, (len(b)-8)/16)
-	for i := 8; i < len(b); i += 16 {
-		ws = append(ws, Write{Zxid: int64(binary.BigEndian.Uint64(b[i:])), ID: int64(binary.BigEndian.Uint64(b[i+8:]))})
-	}
-	if n := len(ws); n > 0 && ws[n-1].Zxid != zxid {
-		return 0, nil, fmt.Errorf("snapshot at %#x ends with a write at %#x", zxid, ws[n-1].Zxid)
-	}
-	return zxid, ws, nil
-}
-
-// Txn is the txn of client write w: a setData whose ClientID carries the
-// write id, so that two different writes never look alike.
-func Txn(w int64) proto.Txn {
-	return proto.Txn{
-		Header: proto.TxnHeader{ClientID: w, Cxid: int32(w), Type: proto.OpSetData},
-		Record: &proto.SetDataTxn{Path: "/w", Data: []byte(strconv.FormatInt(w, 10))},
-	}
-}
-
-// key is how zabcheck sees a txn's content.
-func key(txn proto.Txn) string { return strconv.FormatInt(txn.Header.ClientID, 10) }

@@ -5,12 +5,14 @@
 // chapter 3–4 tests and of labs 3 and 4.
 //
 // There are only a few types: Cluster (the ensemble, its world and its
-// checker), Server (the sim.Node adapter: one ZooKeeper server's runtime)
-// and Write (one applied txn).
+// checker), Runtime (one ZooKeeper server's runtime around a zab.Peer),
+// StateMachine (what a Runtime replicates), Server (the sim.Node: a
+// Runtime and a toy StateMachine) and Write (one applied txn). Package
+// zksim reuses Runtime with the real znode tree as its StateMachine.
 //
-// # The runtime (Server)
+// # The runtime (Runtime)
 //
-// A Server does what zk/server's ensemble mode does over TCP, with the
+// A Runtime does what zk/server's ensemble mode does over TCP, with the
 // world's links for sockets and the node's vfs.Mem for a disk. It feeds the
 // Peer (Step, Tick, Disconnected) and carries out each Ready in the order
 // package zab prescribes:
@@ -20,16 +22,18 @@
 //  3. TRUNC: zk/txnlog's Truncate;
 //  4. epochs: acceptedEpoch and currentEpoch files, written atomically;
 //  5. entries: appended to zk/txnlog and fsynced once for the batch;
-//  6. committed txns applied to the state machine;
-//  7. messages sent (a SNAP filled with the state, which is exactly at
-//     its zxid now); forwarded requests proposed.
+//  6. committed txns applied to the state machine (StateMachine.Apply);
+//  7. messages sent (a SNAP filled with StateMachine.Snapshot, which is
+//     exactly at its zxid now); forwarded requests executed
+//     (StateMachine.Execute: here, proposed); completed syncs reported.
 //
 // Then Advance. The disk is a real zk/txnlog over vfs.Mem, so a crash
 // keeps only what was fsynced, maybe with a torn log tail that recovery
 // cuts off; a restarted Server recovers from it (epoch files, snapshot,
-// log after the snapshot) like a real one. Options.Lazy makes some servers
-// leave a Ready for later now and then (a slow disk), so that packets pile
-// up into one Ready and one fsync (group commit).
+// log after the snapshot) like a real one. What a suite counts, traces or
+// checks beyond zabcheck it hooks in through Hooks. Options.Lazy makes
+// some servers leave a Ready for later now and then (a slow disk), so
+// that packets pile up into one Ready and one fsync (group commit).
 //
 // The state machine is the sequence of writes a server applied, each a
 // (zxid, write id) pair; a write is a setData txn whose ClientID carries

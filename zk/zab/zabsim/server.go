@@ -3,216 +3,105 @@ package zabsim
 import (
 	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
+	"strconv"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/vfs"
-	"github.com/zkafka/zkafka/zk/txnlog"
+	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 )
 
-// Server is one ensemble member in the simulated world: a sim.Node that
-// wraps a zab.Peer, its disk and its state machine, and carries out the
-// Peer's Readys in the order package zab prescribes. A crash throws the
-// whole Server away; Restart builds a new one from the disk.
+// Server is one ensemble member in the simulated world: a sim.Node whose
+// Runtime (the zab.Peer, its disk, the Ready handling) replicates a toy
+// state machine, the list of writes it applied. A crash throws the whole
+// Server away; Restart builds a new one from the disk.
 type Server struct {
-	c    *Cluster
-	ID   sim.NodeID
-	Peer *zab.Peer
+	*Runtime
+	c  *Cluster
+	ID sim.NodeID
 	// Applied is the state machine: every write applied, in order.
 	Applied []Write
-	// Role is the last SoftState the Peer reported.
-	Role zab.SoftState
-
-	fs       vfs.FS
-	log      *txnlog.Log
-	snapZxid int64 // the snapshot on disk
-	rand     *rand.Rand
-	// lazy servers sometimes leave a Ready for later (a slow disk): the
-	// next packets pile up into one Ready, fsynced together (group commit).
-	lazy bool
 }
 
 type env = sim.Env[zab.Packet]
 
 // start boots server b.ID from its disk: at New, and at every Restart.
 func (c *Cluster) start(b sim.Boot) (*Server, error) {
-	st, err := recoverDisk(b.Disk)
-	if err != nil {
-		return nil, err
-	}
-	p, err := zab.New(zab.Config{
-		ID: int64(b.ID), Voters: c.voters,
-		InitLimit: c.opts.InitLimit, SyncLimit: c.opts.SyncLimit, FinalizeWait: c.opts.FinalizeWait,
-		Storage: st.storage,
+	s := &Server{c: c, ID: b.ID}
+	rt, err := Boot(b, s, RuntimeConfig{
+		Peer: zab.Config{
+			Voters: c.voters, InitLimit: c.opts.InitLimit, SyncLimit: c.opts.SyncLimit, FinalizeWait: c.opts.FinalizeWait,
+		},
+		Check: &c.check,
+		Key:   key,
+		Hooks: Hooks{
+			Recovered: func(st zab.Storage) {
+				c.checkRecovered(b.ID, st.SnapshotZxid, st.Entries)
+				c.logf("boot %d #%d: snapshot at %s, %d logged after it, epochs %d/%d", b.ID, b.Incarnation,
+					quorum.FormatZxid(st.SnapshotZxid), len(st.Entries), st.AcceptedEpoch, st.CurrentEpoch)
+			},
+			Role: func(_, now zab.SoftState) {
+				if now.State == quorum.Leading && now.Serving {
+					c.Stats["established"]++
+				}
+			},
+			Installed: func(z int64) { c.cut(b.ID, z); c.Stats["snap"]++ },
+			Truncated: func(z int64) { c.cut(b.ID, z); c.Stats["trunc"]++ },
+			Logged: func(en zab.Entry) {
+				c.logged(b.ID, Write{Zxid: en.Zxid, ID: en.Txn.Header.ClientID})
+			},
+			Defer: lazy(c.opts.Lazy, b.Rand),
+			Logf:  c.logf,
+			Fail:  func(err error) { c.fail("%v", err) },
+		},
+		noFsync: c.opts.mutant == mutantNoFsync,
 	})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		c: c, ID: b.ID, Peer: p, Applied: st.snapshot,
-		fs: b.Disk, log: st.log, snapZxid: st.storage.SnapshotZxid,
-		rand: b.Rand, lazy: c.opts.Lazy && b.Rand.IntN(2) == 0,
-	}
-	c.checkRecovered(b.ID, st.storage.SnapshotZxid, st.storage.Entries)
-	// The state machine starts from the snapshot: replay it to the checker
-	// as a new delivered sequence, so its content is checked too.
-	c.check.Start(b.ID, 0)
-	for _, w := range s.Applied {
-		c.check.Deliver(b.ID, w.Zxid, fmt.Sprint(w.ID))
-	}
-	c.logf("boot %d #%d: snapshot at %s, %d logged after it, epochs %d/%d", b.ID, b.Incarnation,
-		quorum.FormatZxid(s.snapZxid), len(st.storage.Entries), st.storage.AcceptedEpoch, st.storage.CurrentEpoch)
+	s.Runtime = rt
 	return s, nil
 }
 
-// Receive feeds a packet to the Peer. A lazy server may leave the Ready
-// for its next call.
-func (s *Server) Receive(e env, from sim.NodeID, m zab.Packet) {
-	if m.Type != quorum.Ping && m.Type != quorum.Notification {
-		s.c.logf("%v", m)
-	}
-	if err := s.Peer.Step(m); err != nil {
-		s.c.fail("server %d: Step(%v): %v", s.ID, m, err)
-	}
-	if s.lazy && s.rand.IntN(2) == 0 {
-		return
-	}
-	s.pump(e)
+// Apply is the state machine's: append the committed write.
+func (s *Server) Apply(en zab.Entry) error {
+	w := Write{Zxid: en.Zxid, ID: en.Txn.Header.ClientID}
+	s.Applied = append(s.Applied, w)
+	s.c.applied(w)
+	s.c.check.Deliver(s.ID, en.Zxid, key(en.Txn))
+	return nil
 }
 
-// Tick advances the Peer's clock, and always carries out its Ready.
-func (s *Server) Tick(e env) {
-	s.Peer.Tick()
-	s.pump(e)
-}
+// Snapshot is the state machine's image: (zxid, write id) per applied
+// write, big-endian.
+func (s *Server) Snapshot() ([]byte, error) { return encodeWrites(s.Applied), nil }
 
-// Disconnected: the connection to peer broke.
-func (s *Server) Disconnected(e env, peer sim.NodeID) {
-	s.Peer.Disconnected(int64(peer))
-	s.pump(e)
-}
-
-// pump carries out Readys until the Peer asks for nothing more.
-func (s *Server) pump(e env) {
-	for s.Peer.HasReady() {
-		rd := s.Peer.Ready()
-		if err := s.carryOut(e, rd); err != nil {
-			s.c.fail("server %d: %v", s.ID, err)
-			return
-		}
-		s.Peer.Advance(rd)
+// Restore replaces the state machine with an image at zxid, and replays it
+// to the checker as a new delivered sequence, so that snapshots are
+// checked too.
+func (s *Server) Restore(zxid int64, image []byte) error {
+	ws, err := decodeWrites(image)
+	if err != nil {
+		return err
 	}
-}
-
-// carryOut handles one Ready in field order: role, snapshot, truncation,
-// epochs and entries (fsynced), commits, then messages and requests. So
-// nothing is acked before it is durable, and a SNAP carries the state at
-// its zxid.
-func (s *Server) carryOut(e env, rd zab.Ready) error {
-	c := s.c
-	if rd.SoftState != nil {
-		s.Role = *rd.SoftState
-		c.logf("server %d is %v", s.ID, s.Role)
-		if s.Role.State == quorum.Leading && s.Role.Serving {
-			c.check.Established(s.ID, s.Role.Epoch)
-			c.Stats["established"]++
-		}
+	if n := len(ws); n > 0 && ws[n-1].Zxid != zxid {
+		return fmt.Errorf("a snapshot at %s ends with a write at %s", quorum.FormatZxid(zxid), quorum.FormatZxid(ws[n-1].Zxid))
 	}
-	if sn := rd.Snapshot; sn != nil {
-		z, ws, err := decodeSnapshot(sn.Data)
-		if err != nil || z != sn.Zxid {
-			return fmt.Errorf("bad SNAP at %s: %v (snapshot at %s)", quorum.FormatZxid(sn.Zxid), err, quorum.FormatZxid(z))
-		}
-		// The snapshot is durable before the log is cut (zk/server does
-		// the same): a crash in between leaves a snapshot and a log that
-		// is only read after it.
-		if err := writeSnapshot(s.fs, z, ws); err != nil {
-			return err
-		}
-		c.check.Replaced(s.ID, z)
-		c.cut(s.ID, z)
-		if err := s.log.Truncate(z); err != nil {
-			return err
-		}
-		s.snapZxid, s.Applied = z, ws
-		c.check.Start(s.ID, 0)
-		for _, w := range ws {
-			c.check.Deliver(s.ID, w.Zxid, fmt.Sprint(w.ID))
-		}
-		c.Stats["snap"]++
-		c.logf("server %d installs SNAP at %s (%d writes)", s.ID, quorum.FormatZxid(z), len(ws))
-	}
-	if rd.Truncate {
-		c.check.Truncated(s.ID, rd.TruncateZxid)
-		c.cut(s.ID, rd.TruncateZxid)
-		if err := s.log.Truncate(rd.TruncateZxid); err != nil {
-			return err
-		}
-		c.Stats["trunc"]++
-		c.logf("server %d truncates its log after %s", s.ID, quorum.FormatZxid(rd.TruncateZxid))
-	}
-	if ep := rd.Epochs; ep != nil {
-		if err := writeEpoch(s.fs, "acceptedEpoch", ep.Accepted); err != nil {
-			return err
-		}
-		if err := writeEpoch(s.fs, "currentEpoch", ep.Current); err != nil {
-			return err
-		}
-	}
-	if len(rd.Entries) > 0 {
-		for i := range rd.Entries {
-			if err := s.log.Append(&rd.Entries[i].Txn); err != nil {
-				return err
-			}
-		}
-		sync := s.log.Commit // one fsync for the batch
-		if c.opts.mutant == mutantNoFsync {
-			sync = s.log.Flush
-		}
-		if err := sync(); err != nil {
-			return err
-		}
-		for _, en := range rd.Entries {
-			c.check.Logged(s.ID, en.Zxid, key(en.Txn))
-			c.logged(s.ID, Write{Zxid: en.Zxid, ID: en.Txn.Header.ClientID})
-		}
-	}
-	for _, en := range rd.Committed {
-		w := Write{Zxid: en.Zxid, ID: en.Txn.Header.ClientID}
-		s.Applied = append(s.Applied, w)
-		c.applied(w)
-		c.check.Deliver(s.ID, en.Zxid, key(en.Txn))
-	}
-	for _, m := range rd.Messages {
-		if m.Type == quorum.Snap {
-			if last := s.lastApplied(); last != m.Zxid {
-				c.fail("server %d: SNAP at %s but its state is at %s", s.ID, quorum.FormatZxid(m.Zxid), quorum.FormatZxid(last))
-			}
-			m.Data = encodeSnapshot(m.Zxid, s.Applied)
-		}
-		if m.To < 1 || m.To > int64(len(c.IDs)) {
-			// Not a member: a runtime would have no connection to it.
-			c.fail("server %d sent %v to a non-member", s.ID, m)
-			continue
-		}
-		e.Send(sim.NodeID(m.To), m)
-	}
-	for _, r := range rd.Requests {
-		if len(r.Data) != 8 {
-			return fmt.Errorf("a forwarded request of %d bytes", len(r.Data))
-		}
-		s.propose(int64(binary.BigEndian.Uint64(r.Data)))
+	s.Applied = ws
+	s.c.check.Start(s.ID, 0)
+	for _, w := range ws {
+		s.c.check.Deliver(s.ID, w.Zxid, strconv.FormatInt(w.ID, 10))
 	}
 	return nil
 }
 
-func (s *Server) lastApplied() int64 {
-	if n := len(s.Applied); n > 0 {
-		return s.Applied[n-1].Zxid
+// Execute proposes a write forwarded by a follower (REQUEST).
+func (s *Server) Execute(request []byte) error {
+	if len(request) != 8 {
+		return fmt.Errorf("a forwarded request of %d bytes", len(request))
 	}
-	return s.snapZxid
+	s.propose(int64(binary.BigEndian.Uint64(request)))
+	return nil
 }
 
 // propose broadcasts write w (leader only); false if it cannot now.
@@ -250,38 +139,49 @@ func (s *Server) write(e env, w int64) bool {
 			s.c.logf("server %d forwards w%d", s.ID, w)
 		}
 	}
-	s.pump(e)
+	s.Pump(e)
 	return ok
 }
 
-// compact snapshots the state machine and lets the Peer and the log forget
-// what the snapshot covers (ZooKeeper's snapCount: a snapshot, a log roll,
-// a purge).
+// compact: a snapshot, a log roll, a purge (Runtime.Compact).
 func (s *Server) compact() {
-	if s.Peer.HasReady() {
-		return // the state machine may be behind what the Peer handed out
+	if s.Compact() {
+		s.c.Stats["snapshot"]++
 	}
-	z := s.lastApplied()
-	if z <= s.snapZxid {
-		return
-	}
-	if err := writeSnapshot(s.fs, z, s.Applied); err != nil {
-		s.c.fail("server %d: snapshot: %v", s.ID, err)
-		return
-	}
-	if err := s.Peer.Compact(z); err != nil {
-		s.c.fail("server %d: Compact(%s): %v", s.ID, quorum.FormatZxid(z), err)
-		return
-	}
-	s.snapZxid = z
-	if err := s.log.Roll(); err != nil {
-		s.c.fail("server %d: roll: %v", s.ID, err)
-		return
-	}
-	if err := txnlog.Purge(s.fs, logDir, z); err != nil {
-		s.c.fail("server %d: purge: %v", s.ID, err)
-		return
-	}
-	s.c.Stats["snapshot"]++
-	s.c.logf("server %d snapshots at %s", s.ID, quorum.FormatZxid(z))
 }
+
+func encodeWrites(ws []Write) []byte {
+	b := make([]byte, 0, 16*len(ws))
+	for _, w := range ws {
+		b = binary.BigEndian.AppendUint64(b, uint64(w.Zxid))
+		b = binary.BigEndian.AppendUint64(b, uint64(w.ID))
+	}
+	return b
+}
+
+func decodeWrites(b []byte) ([]Write, error) {
+	if len(b)%16 != 0 {
+		return nil, fmt.Errorf("a snapshot of %d bytes", len(b))
+	}
+	ws := make([]Write, 0, len(b)/16)
+	for i := 0; i < len(b); i += 16 {
+		w := Write{Zxid: int64(binary.BigEndian.Uint64(b[i:])), ID: int64(binary.BigEndian.Uint64(b[i+8:]))}
+		if n := len(ws); n > 0 && w.Zxid <= ws[n-1].Zxid {
+			return nil, fmt.Errorf("a snapshot with write %v after %v", w, ws[n-1])
+		}
+		ws = append(ws, w)
+	}
+	return ws, nil
+}
+
+// Txn is the txn of client write w: a setData whose ClientID carries the
+// write id, so that two different writes never look alike.
+func Txn(w int64) proto.Txn {
+	return proto.Txn{
+		Header: proto.TxnHeader{ClientID: w, Cxid: int32(w), Type: proto.OpSetData},
+		Record: &proto.SetDataTxn{Path: "/w", Data: []byte(strconv.FormatInt(w, 10))},
+	}
+}
+
+// key is how zabcheck sees a txn's content.
+func key(txn proto.Txn) string { return strconv.FormatInt(txn.Header.ClientID, 10) }

@@ -64,7 +64,7 @@ func (c *Client) connect() bool {
 		c.server, c.conn, c.gen = id, s, s.gen
 		return true
 	}
-	if !up || !s.serving() || s.zxid < c.lastZxid {
+	if !up || !s.serving() || s.Zxid < c.lastZxid {
 		return false
 	}
 	c.server, c.conn, c.gen = id, s, s.gen
