@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,20 +42,74 @@ func startEnsemble(t *testing.T, n int) *cluster.Cluster {
 
 func dialOne(t *testing.T, addr string) *zk.Conn {
 	t.Helper()
-	conn, ev, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(nopLogger{}))
+	conn, _ := dialSession(t, addr)
+	return conn
+}
+
+// dialSession connects to addr and waits for the session; the session
+// follows the client's state from then on.
+func dialSession(t *testing.T, addr string) (*zk.Conn, *sessionState) {
+	t.Helper()
+	sess := newSessionState()
+	conn, _, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(conn.Close)
-	deadline := time.After(5 * time.Second)
+	if !sess.await(0, time.After(5*time.Second)) {
+		t.Fatalf("no session with %s within 5s", addr)
+	}
+	return conn, sess
+}
+
+// sessionState follows a go-zk connection's session state through its event
+// callback (called in go-zk's own goroutine for every event; the event
+// channel from zk.Connect drops events nobody drains), so a test can
+// wait for the client to have a session again instead of polling.
+type sessionState struct {
+	mu   sync.Mutex
+	has  bool          // the client has a session now
+	gen  int           // sessions established (StateHasSession) so far
+	wake chan struct{} // closed, and replaced, at every state change
+}
+
+func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
+
+func (s *sessionState) event(e zk.Event) {
+	if e.Type != zk.EventSession {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.has = e.State == zk.StateHasSession
+	if s.has {
+		s.gen++
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// generation is the number of sessions established so far.
+func (s *sessionState) generation() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
+// await blocks until the client has a session established after the
+// first `after` ones, or deadline fires (false).
+func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
 	for {
+		s.mu.Lock()
+		ok, wake := s.has && s.gen > after, s.wake
+		s.mu.Unlock()
+		if ok {
+			return true
+		}
 		select {
-		case e := <-ev:
-			if e.State == zk.StateHasSession {
-				return conn
-			}
+		case <-wake:
 		case <-deadline:
-			t.Fatalf("no session with %s within 5s", addr)
+			return false
 		}
 	}
 }
@@ -137,7 +192,7 @@ func TestEnsembleLeaderFailover(t *testing.T) {
 			follower = c.Addr(id)
 		}
 	}
-	conn := dialOne(t, follower)
+	conn, sess := dialSession(t, follower)
 	if _, err := conn.Create("/f", nil, 0, zk.WorldACL(zk.PermAll)); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +209,7 @@ func TestEnsembleLeaderFailover(t *testing.T) {
 	if newLeader == leader {
 		t.Fatalf("the killed member %d still leads", leader)
 	}
-	kids := childrenEventually(t, conn, "/f", 20)
+	kids := childrenEventually(t, conn, sess, "/f")
 	if len(kids) != 20 {
 		t.Fatalf("after failover %d children, want 20", len(kids))
 	}
@@ -174,19 +229,22 @@ func TestEnsembleLeaderFailover(t *testing.T) {
 	}
 }
 
-// childrenEventually retries a read while the client reconnects.
-func childrenEventually(t *testing.T, conn *zk.Conn, path string, want int) []string {
+// childrenEventually reads path's children, re-issuing the read (as an
+// application would) each time the client has a new session after the
+// read failed: its server died, and the client moves to another one in
+// go-zk's goroutine. One overall deadline.
+func childrenEventually(t *testing.T, conn *zk.Conn, sess *sessionState, path string) []string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
 	for {
+		gen := sess.generation()
 		kids, _, err := conn.Children(path)
 		if err == nil {
 			return kids
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("children of %s: %v", path, err)
+		if !sess.await(gen, deadline) {
+			t.Fatalf("children of %s: %v, and no new session within 10s", path, err)
 		}
-		time.Sleep(20 * time.Millisecond) // the client reconnects in its own goroutine: poll it
 	}
 }
 
