@@ -3,6 +3,7 @@ package interop
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,12 +40,15 @@ func startOurEnsemble(t *testing.T) *cluster.Cluster {
 // lastZxidSeen), §5 (reliability: an acknowledged write is never lost).
 func TestGoZkSurvivesFailover(t *testing.T) {
 	c := startOurEnsemble(t)
-	conn, ev, err := zk.Connect(c.Addrs(), 6*time.Second, zk.WithLogger(quietLogger{}))
+	sess := newSessionState()
+	conn, _, err := zk.Connect(c.Addrs(), 6*time.Second, zk.WithLogger(quietLogger{}), zk.WithEventCallback(sess.event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	waitSession(t, ev)
+	if !sess.await(0, time.After(10*time.Second)) {
+		t.Fatal("no session within 10s")
+	}
 	sid := conn.SessionID()
 	acl := zk.WorldACL(zk.PermAll)
 	if _, err := conn.Create("/failover", nil, 0, acl); err != nil {
@@ -55,24 +59,26 @@ func TestGoZkSurvivesFailover(t *testing.T) {
 	}
 	acked := map[string]bool{}
 	n := 0
-	// write creates the next node, retrying through connection loss; a
-	// retry that finds the node already there means the lost reply was a
+	// write creates the next node, re-issuing the create (as an
+	// application would) each time the client has a new session after a
+	// failure: go-zk moves to another server in its own goroutine. A retry
+	// that finds the node already there means the lost reply was a
 	// success (creates of unique names are idempotent to check).
 	write := func() {
 		t.Helper()
 		p := fmt.Sprintf("/failover/n%04d", n)
 		n++
-		deadline := time.Now().Add(15 * time.Second)
+		deadline := time.After(15 * time.Second)
 		for {
+			gen := sess.generation()
 			_, err := conn.Create(p, nil, 0, acl)
 			if err == nil || errors.Is(err, zk.ErrNodeExists) {
 				acked[p] = true
 				return
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("create %s: %v (%s)", p, err, c.Summary())
+			if !sess.await(gen, deadline) {
+				t.Fatalf("create %s: %v, and no new session within 15s (%s)", p, err, c.Summary())
 			}
-			time.Sleep(20 * time.Millisecond) // go-zk reconnects in its own goroutine
 		}
 	}
 	for range 20 {
@@ -125,17 +131,54 @@ func TestGoZkSurvivesFailover(t *testing.T) {
 	}
 }
 
-func waitSession(t *testing.T, ev <-chan zk.Event) {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
+// sessionState follows a go-zk connection's session state through its event
+// callback (called in go-zk's own goroutine for every event; the event
+// channel from zk.Connect drops events nobody drains), so a test can
+// wait for the client to have a session again instead of polling.
+type sessionState struct {
+	mu   sync.Mutex
+	has  bool          // the client has a session now
+	gen  int           // sessions established (StateHasSession) so far
+	wake chan struct{} // closed, and replaced, at every state change
+}
+
+func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
+
+func (s *sessionState) event(e zk.Event) {
+	if e.Type != zk.EventSession {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.has = e.State == zk.StateHasSession
+	if s.has {
+		s.gen++
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// generation is the number of sessions established so far.
+func (s *sessionState) generation() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
+// await blocks until the client has a session established after the
+// first `after` ones, or deadline fires (false).
+func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
 	for {
+		s.mu.Lock()
+		ok, wake := s.has && s.gen > after, s.wake
+		s.mu.Unlock()
+		if ok {
+			return true
+		}
 		select {
-		case e := <-ev:
-			if e.State == zk.StateHasSession {
-				return
-			}
+		case <-wake:
 		case <-deadline:
-			t.Fatal("no session within 10s")
+			return false
 		}
 	}
 }
