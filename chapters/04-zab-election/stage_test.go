@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,40 +53,94 @@ func waitServing(t *testing.T, c *cluster.Cluster) int64 {
 	return l
 }
 
-func dialT(t *testing.T, addrs ...string) *zk.Conn {
+// zkConn is a go-zk connection and its session state.
+type zkConn struct {
+	*zk.Conn
+	sess *sessionState
+}
+
+func dialT(t *testing.T, addrs ...string) zkConn {
 	t.Helper()
-	conn, ev, err := zk.Connect(addrs, 4*time.Second, zk.WithLogger(nopLogger{}))
+	sess := newSessionState()
+	conn, _, err := zk.Connect(addrs, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(conn.Close)
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case e := <-ev:
-			if e.State == zk.StateHasSession {
-				return conn
-			}
-		case <-deadline:
-			t.Fatalf("no session with %v within 10s", addrs)
-		}
+	if !sess.await(0, time.After(10*time.Second)) {
+		t.Fatalf("no session with %v within 10s", addrs)
 	}
+	return zkConn{conn, sess}
 }
 
-// retry runs op until it succeeds or 10s pass: a client whose server died
-// reconnects to another one in the background.
-func retry(t *testing.T, what string, op func() error) {
+// retry runs op, and re-issues it (as an application would) each time the
+// client has a new session after it failed: a client whose server died
+// reconnects to another one in go-zk's goroutine. One overall deadline
+// of 10s.
+func retry(t *testing.T, c zkConn, what string, op func() error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
 	for {
+		gen := c.sess.generation()
 		err := op()
 		if err == nil {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
+		if !c.sess.await(gen, deadline) {
+			t.Fatalf("%s: %v, and no new session within 10s", what, err)
 		}
-		time.Sleep(20 * time.Millisecond) // the client reconnects in its own goroutine: poll it
+	}
+}
+
+// sessionState follows a go-zk connection's session state through its event
+// callback (called in go-zk's own goroutine for every event; the event
+// channel from zk.Connect drops events nobody drains), so a test can
+// wait for the client to have a session again instead of polling.
+type sessionState struct {
+	mu   sync.Mutex
+	has  bool          // the client has a session now
+	gen  int           // sessions established (StateHasSession) so far
+	wake chan struct{} // closed, and replaced, at every state change
+}
+
+func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
+
+func (s *sessionState) event(e zk.Event) {
+	if e.Type != zk.EventSession {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.has = e.State == zk.StateHasSession
+	if s.has {
+		s.gen++
+	}
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// generation is the number of sessions established so far.
+func (s *sessionState) generation() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
+}
+
+// await blocks until the client has a session established after the
+// first `after` ones, or deadline fires (false).
+func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
+	for {
+		s.mu.Lock()
+		ok, wake := s.has && s.gen > after, s.wake
+		s.mu.Unlock()
+		if ok {
+			return true
+		}
+		select {
+		case <-wake:
+		case <-deadline:
+			return false
+		}
 	}
 }
 
@@ -123,11 +178,11 @@ func TestStageLeaderKilledNoAckedWriteLost(t *testing.T) {
 		t.Fatalf("new leader s%d epoch %d; want another server in an epoch above %d", nl, st.Epoch, oldSt.Epoch)
 	}
 	var kids []string
-	retry(t, "children after failover", func() (err error) { kids, _, err = conn.Children("/k"); return err })
+	retry(t, conn, "children after failover", func() (err error) { kids, _, err = conn.Children("/k"); return err })
 	if len(kids) != 10 {
 		t.Fatalf("after the leader died /k has %d children, want the 10 acknowledged", len(kids))
 	}
-	retry(t, "write after failover", func() error { _, err := conn.Create("/k/after", nil, 0, zk.WorldACL(zk.PermAll)); return err })
+	retry(t, conn, "write after failover", func() error { _, err := conn.Create("/k/after", nil, 0, zk.WorldACL(zk.PermAll)); return err })
 }
 
 // TestStageRestartedFollowerCatchesUp stops a follower, commits writes
