@@ -99,8 +99,6 @@ type quorumPeer struct {
 	waitS    map[int64]*conn  // follower: syncs in flight
 	nextSync int64
 
-	early map[int64]quorum.Packet // FOLLOWERINFO that arrived while still LOOKING
-
 	// For mntr on the leader.
 	learners, synced map[int64]bool
 	pendingSyncs     int
@@ -176,7 +174,7 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 		fs: fs, snapDir: snapDir, logDir: logDir, tlog: tlog,
 		trigger: snapshot.NewTrigger(s.cfg.SnapCount, r),
 		applied: m.Zxid, spec: m.Zxid,
-		waitW: map[reqKey]*conn{}, waitS: map[int64]*conn{}, early: map[int64]quorum.Packet{},
+		waitW: map[reqKey]*conn{}, waitS: map[int64]*conn{},
 		learners: map[int64]bool{}, synced: map[int64]bool{}}
 	q.role = peer.Status().SoftState
 	s.log.Info("ensemble member recovered", "id", e.ID, "snapshot_zxid", hex(m.Zxid),
@@ -331,14 +329,6 @@ func (q *quorumPeer) peerEvent(ev peernet.Event) {
 				q.pendingSyncs++
 			}
 		}
-		if p.Type == quorum.FollowerInfo && q.peer.Status().SoftState.State == quorum.Looking {
-			// The follower decided before we did. Over ZooKeeper's quorum
-			// port its connect would be retried until we lead
-			// (Learner.connectToLeader); over our one connection per pair
-			// we keep its FOLLOWERINFO and hand it over once we lead.
-			q.early[p.From] = p
-			return
-		}
 		if err := q.peer.Step(p); err != nil {
 			q.s.log.Warn("zab: packet refused", "packet", p.String(), "err", err)
 		}
@@ -346,7 +336,6 @@ func (q *quorumPeer) peerEvent(ev peernet.Event) {
 }
 
 func (q *quorumPeer) disconnected(sid int64) {
-	delete(q.early, sid)
 	delete(q.learners, sid)
 	delete(q.synced, sid)
 	q.peer.Disconnected(sid)

@@ -124,17 +124,6 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 func (q *quorumPeer) roleChanged(s zab.SoftState) error {
 	prev := q.role
 	q.role = s
-	if s.State == quorum.Leading && prev.State != quorum.Leading {
-		for _, sid := range sortedKeys(q.early) {
-			q.learners[sid] = true
-			if err := q.peer.Step(q.early[sid]); err != nil {
-				q.s.log.Warn("zab: early FOLLOWERINFO refused", "from", sid, "err", err)
-			}
-		}
-	}
-	if s.State != quorum.Looking {
-		q.early = map[int64]quorum.Packet{}
-	}
 	q.s.log.Info("zab role", "id", q.cfg.ID, "state", s.String())
 	if prev.Serving && (!s.Serving || prev.State != s.State || prev.Epoch != s.Epoch) {
 		q.closeClients()

@@ -15,6 +15,7 @@ type follower struct {
 	epoch    int64 // from LEADERINFO
 	stage    followerStage
 	heard    int64 // tick of the last packet from the leader
+	infoSent int64 // tick FOLLOWERINFO was last sent (discovery)
 	touches  []Touch
 	delivery *Delivery
 }
@@ -42,7 +43,13 @@ func (p *Peer) becomeFollower(leader int64) {
 	}
 	p.fol = f
 	p.changed()
-	p.send(Packet{Type: quorum.FollowerInfo, To: leader, Zxid: quorum.MakeZxid(p.acceptedEpoch, 0)})
+	f.sendInfo(p)
+}
+
+// sendInfo sends FOLLOWERINFO (CEPOCH) carrying our acceptedEpoch.
+func (f *follower) sendInfo(p *Peer) {
+	f.infoSent = p.now
+	p.send(Packet{Type: quorum.FollowerInfo, To: f.leader, Zxid: quorum.MakeZxid(p.acceptedEpoch, 0)})
 }
 
 func (f *follower) step(p *Peer, m Packet) error {
@@ -196,5 +203,15 @@ func (f *follower) tick(p *Peer) {
 	}
 	if p.now-f.heard > limit {
 		p.becomeLooking()
+		return
+	}
+	// Until LEADERINFO comes, ask again now and then: the leader may have
+	// dropped our FOLLOWERINFO because it had not decided yet that it
+	// leads (it was still in its finalize wait). ZooKeeper's learner
+	// likewise retries connecting to the leader (Learner.connectToLeader).
+	// A duplicate is harmless: it reaches the leader before our ACKEPOCH
+	// (FIFO), and a second LEADERINFO is ignored once we left discovery.
+	if f.stage == fDiscovery && p.now-f.infoSent >= int64(p.cfg.ResendEvery) {
+		f.sendInfo(p)
 	}
 }
