@@ -225,17 +225,12 @@ func TestStagePartitionedLeaderStepsDown(t *testing.T) {
 	old := c.Leader()
 	rest := others(c, old)
 	c.Partition([]int64{old}, rest)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	if err := c.WaitFor(10*time.Second, func() bool {
 		st, _ := c.Status(old)
 		nl := c.Leader()
-		if !st.Serving && nl != 0 && nl != old {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after isolating the leader s%d: %s", old, c.Summary())
-		}
-		time.Sleep(10 * time.Millisecond) // other goroutines' state: poll with a deadline
+		return !st.Serving && nl != 0 && nl != old
+	}); err != nil {
+		t.Fatalf("after isolating the leader s%d: %v", old, err)
 	}
 	conn := dialT(t, c.Addr(rest[0]))
 	if _, err := conn.Create("/p", []byte("majority"), 0, zk.WorldACL(zk.PermAll)); err != nil {

@@ -306,16 +306,12 @@ func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 	c.Partition([]int64{old}, rest)
 	orphan := make(chan error, 1)
 	go func() { _, err := conn.Create("/t/orphan", nil, 0, zk.WorldACL(zk.PermAll)); orphan <- err }()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	if err := c.WaitFor(10*time.Second, func() bool {
 		st, _ := c.Status(old)
-		if nl := c.Leader(); nl != 0 && nl != old && !st.Serving {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no new leader in the majority: %s", c.Summary())
-		}
-		time.Sleep(10 * time.Millisecond) // other goroutines' state: poll with a deadline
+		nl := c.Leader()
+		return nl != 0 && nl != old && !st.Serving
+	}); err != nil {
+		t.Fatalf("no new leader in the majority: %v", err)
 	}
 	select {
 	case err := <-orphan:

@@ -58,6 +58,13 @@ type Cluster struct {
 	mu      sync.Mutex
 	servers map[int64]*server.Server
 	blocked map[[2]int64]bool
+
+	// changed is closed (and replaced) whenever a member carries out a
+	// Ready or the cluster is changed from outside: WaitFor's wake-up.
+	// It has its own lock because members call observe from their core
+	// goroutines, possibly while Restart holds mu.
+	waitMu  sync.Mutex
+	changed chan struct{}
 }
 
 // Start starts every member and returns at once; use WaitLeader to wait
@@ -161,6 +168,7 @@ func (c *Cluster) Server(id int64) *server.Server {
 
 // Restart starts member id from its disk (a no-op if it runs).
 func (c *Cluster) Restart(id int64) error {
+	defer c.notify() // wake WaitFor
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.servers[id] != nil {
@@ -172,7 +180,7 @@ func (c *Cluster) Restart(id int64) error {
 		MaxSessionTimeout: c.opts.MaxSessionTimeout, SnapCount: c.opts.SnapCount,
 		FourLetterWords: c.opts.FourLetterWords,
 		Ensemble: &server.Ensemble{ID: id, Members: c.members, InitLimit: c.opts.InitLimit,
-			SyncLimit: c.opts.SyncLimit, Observe: c.opts.Observe},
+			SyncLimit: c.opts.SyncLimit, Observe: c.observe},
 	}
 	if c.opts.Logger != nil {
 		cfg.Logger = c.opts.Logger(id)
@@ -207,6 +215,7 @@ func (c *Cluster) Restart(id int64) error {
 
 // Kill stops member id like kill -9: only what it fsynced survives.
 func (c *Cluster) Kill(id int64) {
+	defer c.notify() // wake WaitFor
 	c.mu.Lock()
 	s := c.servers[id]
 	delete(c.servers, id)
@@ -218,6 +227,7 @@ func (c *Cluster) Kill(id int64) {
 
 // Stop shuts member id down cleanly.
 func (c *Cluster) Stop(id int64) error {
+	defer c.notify() // wake WaitFor
 	c.mu.Lock()
 	s := c.servers[id]
 	delete(c.servers, id)
@@ -230,6 +240,7 @@ func (c *Cluster) Stop(id int64) error {
 
 // Partition cuts every link between a member of a and a member of b.
 func (c *Cluster) Partition(a, b []int64) {
+	defer c.notify() // wake WaitFor
 	for _, x := range a {
 		for _, y := range b {
 			c.block(x, y, true)
@@ -240,6 +251,7 @@ func (c *Cluster) Partition(a, b []int64) {
 
 // Heal restores every link.
 func (c *Cluster) Heal() {
+	defer c.notify() // wake WaitFor
 	c.mu.Lock()
 	pairs := make([][2]int64, 0, len(c.blocked))
 	for p := range c.blocked {
@@ -289,29 +301,76 @@ func (c *Cluster) Leader() int64 {
 	return best
 }
 
-// WaitServing waits until a leader serves and every running member other
-// than except serves under it, or the timeout passes. It returns the
-// leader.
-func (c *Cluster) WaitServing(timeout time.Duration) (int64, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		if l := c.Leader(); l != 0 {
-			all := true
-			for _, id := range c.IDs() {
-				st, ok := c.Status(id)
-				if ok && (!st.Serving || st.Leader != l) {
-					all = false
-				}
-			}
-			if all {
-				return l, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("cluster: no leader with every running member serving within %v (%s)", timeout, c.Summary())
-		}
-		time.Sleep(10 * time.Millisecond) // polling other goroutines' state: no single event to wait on
+// observe is every member's Observe hook: pass the Ready on, then wake
+// the waiters. It runs on the member's core goroutine before the Ready is
+// carried out; a waiter's Status call is answered by that same goroutine
+// afterwards, so it sees the state the Ready led to.
+func (c *Cluster) observe(o server.Observation) {
+	if c.opts.Observe != nil {
+		c.opts.Observe(o)
 	}
+	c.notify()
+}
+
+func (c *Cluster) notify() {
+	c.waitMu.Lock()
+	if c.changed != nil {
+		close(c.changed)
+	}
+	c.changed = make(chan struct{})
+	c.waitMu.Unlock()
+}
+
+func (c *Cluster) changes() <-chan struct{} {
+	c.waitMu.Lock()
+	defer c.waitMu.Unlock()
+	if c.changed == nil {
+		c.changed = make(chan struct{})
+	}
+	return c.changed
+}
+
+// WaitFor waits until cond holds, checking it again each time a member
+// carries out a Ready or the cluster is changed (Kill, Stop, Restart,
+// Partition, Heal), and fails after timeout. cond may call Status, Leader
+// and the like.
+func (c *Cluster) WaitFor(timeout time.Duration, cond func() bool) error {
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	for {
+		ch := c.changes() // before cond: a change during cond closes it
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return fmt.Errorf("cluster: condition not met within %v (%s)", timeout, c.Summary())
+		}
+	}
+}
+
+// WaitServing waits until a leader serves and every running member serves
+// under it, or the timeout passes. It returns the leader.
+func (c *Cluster) WaitServing(timeout time.Duration) (int64, error) {
+	var leader int64
+	err := c.WaitFor(timeout, func() bool {
+		l := c.Leader()
+		if l == 0 {
+			return false
+		}
+		for _, id := range c.IDs() {
+			if st, ok := c.Status(id); ok && (!st.Serving || st.Leader != l) {
+				return false
+			}
+		}
+		leader = l
+		return true
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cluster: no leader with every running member serving: %w", err)
+	}
+	return leader, nil
 }
 
 // Summary is one line per member: mode, epoch, zxid.
