@@ -9,12 +9,12 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-zookeeper/zk"
 	"github.com/zkafka/zkafka/labs/sim"
+	"github.com/zkafka/zkafka/zk/interop"
 	"github.com/zkafka/zkafka/zk/server/cluster"
 	"github.com/zkafka/zkafka/zk/zab"
 )
@@ -56,18 +56,18 @@ func waitServing(t *testing.T, c *cluster.Cluster) int64 {
 // zkConn is a go-zk connection and its session state.
 type zkConn struct {
 	*zk.Conn
-	sess *sessionState
+	sess *interop.SessionWatch
 }
 
 func dialT(t *testing.T, addrs ...string) zkConn {
 	t.Helper()
-	sess := newSessionState()
-	conn, _, err := zk.Connect(addrs, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.event))
+	sess := interop.NewSessionWatch()
+	conn, _, err := zk.Connect(addrs, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.Event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(conn.Close)
-	if !sess.await(0, time.After(10*time.Second)) {
+	if !sess.Await(0, time.After(10*time.Second)) {
 		t.Fatalf("no session with %v within 10s", addrs)
 	}
 	return zkConn{conn, sess}
@@ -81,65 +81,13 @@ func retry(t *testing.T, c zkConn, what string, op func() error) {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
-		gen := c.sess.generation()
+		gen := c.sess.Generation()
 		err := op()
 		if err == nil {
 			return
 		}
-		if !c.sess.await(gen, deadline) {
+		if !c.sess.Await(gen, deadline) {
 			t.Fatalf("%s: %v, and no new session within 10s", what, err)
-		}
-	}
-}
-
-// sessionState follows a go-zk connection's session state through its event
-// callback (called in go-zk's own goroutine for every event; the event
-// channel from zk.Connect drops events nobody drains), so a test can
-// wait for the client to have a session again instead of polling.
-type sessionState struct {
-	mu   sync.Mutex
-	has  bool          // the client has a session now
-	gen  int           // sessions established (StateHasSession) so far
-	wake chan struct{} // closed, and replaced, at every state change
-}
-
-func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
-
-func (s *sessionState) event(e zk.Event) {
-	if e.Type != zk.EventSession {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.has = e.State == zk.StateHasSession
-	if s.has {
-		s.gen++
-	}
-	close(s.wake)
-	s.wake = make(chan struct{})
-}
-
-// generation is the number of sessions established so far.
-func (s *sessionState) generation() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.gen
-}
-
-// await blocks until the client has a session established after the
-// first `after` ones, or deadline fires (false).
-func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
-	for {
-		s.mu.Lock()
-		ok, wake := s.has && s.gen > after, s.wake
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-wake:
-		case <-deadline:
-			return false
 		}
 	}
 }

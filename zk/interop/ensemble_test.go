@@ -3,7 +3,6 @@ package interop
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,13 +39,13 @@ func startOurEnsemble(t *testing.T) *cluster.Cluster {
 // lastZxidSeen), §5 (reliability: an acknowledged write is never lost).
 func TestGoZkSurvivesFailover(t *testing.T) {
 	c := startOurEnsemble(t)
-	sess := newSessionState()
-	conn, _, err := zk.Connect(c.Addrs(), 6*time.Second, zk.WithLogger(quietLogger{}), zk.WithEventCallback(sess.event))
+	sess := NewSessionWatch()
+	conn, _, err := zk.Connect(c.Addrs(), 6*time.Second, zk.WithLogger(quietLogger{}), zk.WithEventCallback(sess.Event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if !sess.await(0, time.After(10*time.Second)) {
+	if !sess.Await(0, time.After(10*time.Second)) {
 		t.Fatal("no session within 10s")
 	}
 	sid := conn.SessionID()
@@ -70,13 +69,13 @@ func TestGoZkSurvivesFailover(t *testing.T) {
 		n++
 		deadline := time.After(15 * time.Second)
 		for {
-			gen := sess.generation()
+			gen := sess.Generation()
 			_, err := conn.Create(p, nil, 0, acl)
 			if err == nil || errors.Is(err, zk.ErrNodeExists) {
 				acked[p] = true
 				return
 			}
-			if !sess.await(gen, deadline) {
+			if !sess.Await(gen, deadline) {
 				t.Fatalf("create %s: %v, and no new session within 15s (%s)", p, err, c.Summary())
 			}
 		}
@@ -127,58 +126,6 @@ func TestGoZkSurvivesFailover(t *testing.T) {
 	for p := range acked {
 		if !have[p] {
 			t.Errorf("acknowledged write %s lost", p)
-		}
-	}
-}
-
-// sessionState follows a go-zk connection's session state through its event
-// callback (called in go-zk's own goroutine for every event; the event
-// channel from zk.Connect drops events nobody drains), so a test can
-// wait for the client to have a session again instead of polling.
-type sessionState struct {
-	mu   sync.Mutex
-	has  bool          // the client has a session now
-	gen  int           // sessions established (StateHasSession) so far
-	wake chan struct{} // closed, and replaced, at every state change
-}
-
-func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
-
-func (s *sessionState) event(e zk.Event) {
-	if e.Type != zk.EventSession {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.has = e.State == zk.StateHasSession
-	if s.has {
-		s.gen++
-	}
-	close(s.wake)
-	s.wake = make(chan struct{})
-}
-
-// generation is the number of sessions established so far.
-func (s *sessionState) generation() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.gen
-}
-
-// await blocks until the client has a session established after the
-// first `after` ones, or deadline fires (false).
-func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
-	for {
-		s.mu.Lock()
-		ok, wake := s.has && s.gen > after, s.wake
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-wake:
-		case <-deadline:
-			return false
 		}
 	}
 }

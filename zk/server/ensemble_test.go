@@ -7,12 +7,12 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/go-zookeeper/zk"
+	"github.com/zkafka/zkafka/zk/interop"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/server"
 	"github.com/zkafka/zkafka/zk/server/cluster"
@@ -48,70 +48,18 @@ func dialOne(t *testing.T, addr string) *zk.Conn {
 
 // dialSession connects to addr and waits for the session; the session
 // follows the client's state from then on.
-func dialSession(t *testing.T, addr string) (*zk.Conn, *sessionState) {
+func dialSession(t *testing.T, addr string) (*zk.Conn, *interop.SessionWatch) {
 	t.Helper()
-	sess := newSessionState()
-	conn, _, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.event))
+	sess := interop.NewSessionWatch()
+	conn, _, err := zk.Connect([]string{addr}, 4*time.Second, zk.WithLogger(nopLogger{}), zk.WithEventCallback(sess.Event))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(conn.Close)
-	if !sess.await(0, time.After(5*time.Second)) {
+	if !sess.Await(0, time.After(5*time.Second)) {
 		t.Fatalf("no session with %s within 5s", addr)
 	}
 	return conn, sess
-}
-
-// sessionState follows a go-zk connection's session state through its event
-// callback (called in go-zk's own goroutine for every event; the event
-// channel from zk.Connect drops events nobody drains), so a test can
-// wait for the client to have a session again instead of polling.
-type sessionState struct {
-	mu   sync.Mutex
-	has  bool          // the client has a session now
-	gen  int           // sessions established (StateHasSession) so far
-	wake chan struct{} // closed, and replaced, at every state change
-}
-
-func newSessionState() *sessionState { return &sessionState{wake: make(chan struct{})} }
-
-func (s *sessionState) event(e zk.Event) {
-	if e.Type != zk.EventSession {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.has = e.State == zk.StateHasSession
-	if s.has {
-		s.gen++
-	}
-	close(s.wake)
-	s.wake = make(chan struct{})
-}
-
-// generation is the number of sessions established so far.
-func (s *sessionState) generation() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.gen
-}
-
-// await blocks until the client has a session established after the
-// first `after` ones, or deadline fires (false).
-func (s *sessionState) await(after int, deadline <-chan time.Time) bool {
-	for {
-		s.mu.Lock()
-		ok, wake := s.has && s.gen > after, s.wake
-		s.mu.Unlock()
-		if ok {
-			return true
-		}
-		select {
-		case <-wake:
-		case <-deadline:
-			return false
-		}
-	}
 }
 
 // TestEnsembleWritesEverywhere checks that writes sent to every member
@@ -233,16 +181,16 @@ func TestEnsembleLeaderFailover(t *testing.T) {
 // application would) each time the client has a new session after the
 // read failed: its server died, and the client moves to another one in
 // go-zk's goroutine. One overall deadline.
-func childrenEventually(t *testing.T, conn *zk.Conn, sess *sessionState, path string) []string {
+func childrenEventually(t *testing.T, conn *zk.Conn, sess *interop.SessionWatch, path string) []string {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
-		gen := sess.generation()
+		gen := sess.Generation()
 		kids, _, err := conn.Children(path)
 		if err == nil {
 			return kids
 		}
-		if !sess.await(gen, deadline) {
+		if !sess.Await(gen, deadline) {
 			t.Fatalf("children of %s: %v, and no new session within 10s", path, err)
 		}
 	}
