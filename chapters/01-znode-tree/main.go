@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sort"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/zkafka/zkafka/zk/client"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/server"
+	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
 func main() {
@@ -98,7 +100,7 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 	n.Step("A znode holds data and a Stat")
 	n.Say("Every znode has a path, a few bytes of data, an ACL and a Stat: eleven numbers the server maintains on every write. czxid is the zxid (ZooKeeper transaction id) of the create; on a fresh node mzxid and pzxid equal it and every version is 0.")
 	n.Cmd("create /course hello")
-	if _, err := c.Create(ctx, "/course", []byte("hello"), proto.ModePersistent, nil); err != nil && !errors.Is(err, zkerrNodeExists) {
+	if _, err := c.Create(ctx, "/course", []byte("hello"), proto.ModePersistent, nil); err != nil && !errors.Is(err, zkerr.NodeExists) {
 		n.Err(err)
 		return err
 	}
@@ -173,9 +175,6 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 	return nil
 }
 
-// zkerrNodeExists lets a rerun of the walkthrough on a kept -data dir go on.
-var zkerrNodeExists = errNodeExists()
-
 func show(ctx context.Context, n *stage.Narrator, c *client.Conn, path string) {
 	data, st, err := c.Get(ctx, path)
 	if err != nil {
@@ -206,7 +205,7 @@ func printTree(ctx context.Context, n *stage.Narrator, addr string) error {
 		if err != nil {
 			return err
 		}
-		sortStrings(kids)
+		sort.Strings(kids) // the server returns children unsorted
 		for _, k := range kids {
 			child := path + "/" + k
 			if path == "/" {

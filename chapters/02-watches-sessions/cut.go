@@ -5,11 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
-
-	"github.com/zkafka/zkafka/zk/zkerr"
 )
-
-var errNodeExists error = zkerr.NodeExists
 
 // cutter dials normally until cut, then closes every connection it made and
 // refuses new ones: a client whose network is gone.

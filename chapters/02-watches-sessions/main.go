@@ -23,6 +23,7 @@ import (
 	"github.com/zkafka/zkafka/zk/client"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/server"
+	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
 const tick = 500 * time.Millisecond
@@ -90,7 +91,7 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 	}
 	defer bob.Close()
 	for _, p := range []string{"/app", "/app/config"} {
-		if _, err := bob.Create(ctx, p, []byte("v1"), proto.ModePersistent, nil); err != nil && !errors.Is(err, errNodeExists) {
+		if _, err := bob.Create(ctx, p, []byte("v1"), proto.ModePersistent, nil); err != nil && !errors.Is(err, zkerr.NodeExists) {
 			return err
 		}
 	}
@@ -126,7 +127,7 @@ func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {
 		return err
 	}
 	n.Cmd("(bob)   create /app/worker-1")
-	if _, err := bob.Create(ctx, "/app/worker-1", nil, proto.ModePersistent, nil); err != nil && !errors.Is(err, errNodeExists) {
+	if _, err := bob.Create(ctx, "/app/worker-1", nil, proto.ModePersistent, nil); err != nil && !errors.Is(err, zkerr.NodeExists) {
 		return err
 	}
 	if ev, err = next(ctx, cw); err != nil {

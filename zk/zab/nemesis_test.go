@@ -2,29 +2,11 @@ package zab_test
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
-
-// schedules is how many random fault schedules TestNemesis runs: 200 in
-// `make test`, $ZAB_SOAK in `make soak` (e.g. ZAB_SOAK=5000).
-func schedules(t *testing.T) int {
-	if s := os.Getenv("ZAB_SOAK"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			t.Fatalf("ZAB_SOAK=%q is not a positive number", s)
-		}
-		return n
-	}
-	if testing.Short() {
-		return 40
-	}
-	return 200
-}
 
 // TestNemesis runs random schedules of partitions, one-way cuts,
 // connection resets, crashes (losing what was not fsynced, with torn log
@@ -40,7 +22,7 @@ func schedules(t *testing.T) int {
 // Reference: Zab paper (Junqueira, Reed, Serafini, DSN 2011) §3.2
 // (properties), §4 (phases); zookeeper.md §3.
 func TestNemesis(t *testing.T) {
-	n := schedules(t)
+	n := zabsim.Schedules(t)
 	for i := 0; i < n; i++ {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			r := sim.Rand(t)

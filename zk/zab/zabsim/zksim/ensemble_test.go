@@ -2,28 +2,11 @@ package zksim
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/zkafka/zkafka/labs/sim"
+	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
-
-// schedules is how many fault schedules TestClientNemesis runs: 200 by
-// default, $ZAB_SOAK under `make soak`-style runs.
-func schedules(t *testing.T) int {
-	if s := os.Getenv("ZAB_SOAK"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			t.Fatalf("ZAB_SOAK=%q is not a positive number", s)
-		}
-		return n
-	}
-	if testing.Short() {
-		return 40
-	}
-	return 200
-}
 
 // TestClientNemesis runs client sessions (create, setData, delete,
 // getData, exists, sync at random servers) against a simulated 3- or
@@ -42,7 +25,7 @@ func schedules(t *testing.T) int {
 // Programmer's Guide, "Consistency Guarantees"; Hunt et al., "ZooKeeper:
 // wait-free coordination", §2.3.
 func TestClientNemesis(t *testing.T) {
-	n := schedules(t)
+	n := zabsim.Schedules(t)
 	for i := 0; i < n; i++ {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			r := sim.Rand(t)
