@@ -53,15 +53,6 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 			return fmt.Errorf("server: TRUNC to %#x: %w", rd.TruncateZxid, err)
 		}
 	}
-	if rd.Epochs != nil {
-		// Before any message: ACKEPOCH and the NEWLEADER ack promise these.
-		if err := writeEpoch(q.fs, q.snapDir, acceptedEpochFile, rd.Epochs.Accepted); err != nil {
-			return err
-		}
-		if err := writeEpoch(q.fs, q.snapDir, currentEpochFile, rd.Epochs.Current); err != nil {
-			return err
-		}
-	}
 	// A leader in broadcast sends its PROPOSALs (and COMMITs) before its
 	// own fsync, as ZooKeeper's leader does (Leader.propose hands the
 	// proposal to the followers and to its SyncRequestProcessor at once):
@@ -82,6 +73,15 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 		}
 		// One fsync for the whole burst: group commit. ACKs leave after it.
 		if err := q.tlog.Commit(); err != nil {
+			return err
+		}
+	}
+	if rd.Epochs != nil {
+		// Before any message: ACKEPOCH and the NEWLEADER ack promise these.
+		if err := writeEpoch(q.fs, q.snapDir, acceptedEpochFile, rd.Epochs.Accepted); err != nil {
+			return err
+		}
+		if err := writeEpoch(q.fs, q.snapDir, currentEpochFile, rd.Epochs.Current); err != nil {
 			return err
 		}
 	}

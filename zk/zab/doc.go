@@ -44,8 +44,8 @@
 //  1. Feed it: Step(packet) for every packet received, Tick() every
 //     tick, Disconnected(sid) when the channel to sid breaks.
 //  2. When HasReady(), take Ready() and carry it out in field order:
-//     install the snapshot, truncate, persist epochs and entries (fsync),
-//     apply the committed txns, then send the messages, run forwarded
+//     install the snapshot, truncate, append and fsync the entries,
+//     persist the epochs, apply the committed txns, then send the messages, run forwarded
 //     requests, record touches and finish syncs. Then Advance(rd).
 //  3. Writes: on the leader, NextZxid, Tree.Execute at that zxid, then
 //     Propose (after the Ready announcing Serving has been handled); on
@@ -60,7 +60,14 @@
 //   - Deterministic: no goroutines, clocks, randomness or I/O; the same
 //     inputs give the same outputs.
 //   - Nothing is acked before it is durable: Ready.Entries and Epochs are
-//     persisted before Ready.Messages leave.
+//     persisted before Ready.Messages leave, and Entries before Epochs —
+//     currentEpoch never vouches for a history that is not on disk
+//     (ZOOKEEPER-4643).
+//   - A follower ACKs no PROPOSAL before NEWLEADER: while it syncs, its
+//     currentEpoch is older than the leader's, so its vote would not
+//     carry the txn. It logs them, and ACKs them right after its
+//     NEWLEADER ack; the leader counts a learner's ACKs only once it
+//     acked NEWLEADER.
 //   - Ready.Committed is in strictly increasing zxid order, never
 //     repeats, and contains only txns a majority logged.
 //   - A follower never truncates at or below what it committed.

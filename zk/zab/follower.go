@@ -3,6 +3,7 @@ package zab
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 )
@@ -18,6 +19,9 @@ type follower struct {
 	infoSent int64 // tick FOLLOWERINFO was last sent (discovery)
 	touches  []Touch
 	delivery *Delivery
+	// unacked are the PROPOSALs logged while syncing: their ACKs wait for
+	// NEWLEADER (see proposal).
+	unacked []int64
 }
 
 type followerStage int
@@ -83,10 +87,7 @@ func (f *follower) step(p *Peer, m Packet) error {
 			err = fmt.Errorf("%w: NEWLEADER out of turn", ErrBadPacket)
 			break
 		}
-		// currentEpoch is persisted before the ack leaves (Ready.Epochs).
-		p.setEpochs(p.acceptedEpoch, f.epoch)
-		f.stage = fNewLeader
-		p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: m.Zxid, Epoch: f.epoch})
+		f.newLeader(p, m.Zxid)
 	case quorum.UpToDate:
 		if f.stage != fNewLeader {
 			err = fmt.Errorf("%w: UPTODATE out of turn", ErrBadPacket)
@@ -148,6 +149,7 @@ func (f *follower) trunc(p *Peer, z int64) error {
 	}
 	p.log.cut(z)
 	f.delivery.Truncate(z)
+	f.unacked = slices.DeleteFunc(f.unacked, func(u int64) bool { return u > z })
 	return nil
 }
 
@@ -157,6 +159,7 @@ func (f *follower) snap(p *Peer, m Packet) {
 	p.log.reset(m.Zxid)
 	p.committed = m.Zxid
 	f.delivery = NewDelivery(m.Zxid)
+	f.unacked = nil
 	// Commits not yet handed out are part of the state being replaced.
 	p.rd.Committed = nil
 	p.rd.Snapshot = &Snapshot{Zxid: m.Zxid, Data: m.Data}
@@ -178,6 +181,17 @@ func (f *follower) proposal(p *Peer, m Packet) error {
 		return err
 	}
 	p.log.append(Entry{Zxid: m.Zxid, Txn: *m.Txn})
+	if f.stage == fSyncing {
+		// Not yet: an ACK says "this txn is in my log AND my vote will
+		// carry it". Until NEWLEADER our currentEpoch is older than the
+		// leader's, so a server of the new epoch with a shorter log beats
+		// our vote and would TRUNC this txn away — after the leader
+		// counted our ACK toward a commit. ZooKeeper's learner likewise
+		// only logs what it is sent while syncing
+		// (Learner.syncWithLeader, packetsNotLogged).
+		f.unacked = append(f.unacked, m.Zxid)
+		return nil
+	}
 	// The ACK leaves after the entry is fsynced (Ready.Entries before
 	// Ready.Messages).
 	p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: m.Zxid, Epoch: f.epoch})
@@ -185,6 +199,29 @@ func (f *follower) proposal(p *Peer, m Packet) error {
 }
 
 // #endregion follower-proposal
+
+// #region follower-newleader
+
+// newLeader: the leader's history is now in our log. The Ready carrying
+// this step persists, in this order, the logged sync-phase txns (fsync),
+// then currentEpoch, then sends the NEWLEADER ack and the ACKs of the
+// PROPOSALs logged while syncing (ZOOKEEPER-4643, -4646: apache/zookeeper
+// 3.9.3's Learner.syncWithLeader flushes the txns, then sets
+// currentEpoch, then acks). A crash anywhere in between leaves either the
+// old currentEpoch (our vote does not claim the new history) or the
+// history on disk under the new one — never a currentEpoch vouching for
+// txns that are not on disk.
+func (f *follower) newLeader(p *Peer, zxid int64) {
+	p.setEpochs(p.acceptedEpoch, f.epoch)
+	f.stage = fNewLeader
+	p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: zxid, Epoch: f.epoch})
+	for _, z := range f.unacked {
+		p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: z, Epoch: f.epoch})
+	}
+	f.unacked = nil
+}
+
+// #endregion follower-newleader
 
 func (f *follower) commit(p *Peer, z int64) error {
 	zs, err := f.delivery.Commit(z)

@@ -253,7 +253,13 @@ func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 		}
 		return nil
 	}
-	if l.established {
+	if l.established && ln.stage >= lSynced {
+		// Only a learner that acked NEWLEADER has our epoch as its
+		// currentEpoch, so only its ACKs promise a vote that carries the
+		// txn (LearnerHandler counts ACKs once the learner is synced).
+		// Our followers hold their sync-phase ACKs until NEWLEADER, so on
+		// the FIFO channel they arrive after it; an earlier one is not
+		// counted.
 		return l.committed(p, l.props.Ack(ln.sid, zxid))
 	}
 	return nil

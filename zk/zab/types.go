@@ -122,16 +122,22 @@ type Ready struct {
 	Truncate     bool
 	TruncateZxid int64
 
-	// Epochs, when non-nil, are persisted (and fsynced) BEFORE Messages
-	// are sent: acceptedEpoch before ACKEPOCH, currentEpoch before the
-	// NEWLEADER ack (zookeeper.md §3, Zab paper §4 phases 1-2).
-	Epochs *Epochs
-
 	// Entries are appended to the log and fsynced BEFORE Messages are sent
 	// and before Advance: a follower's ACK promises they are durable
 	// (paper §5.1: "transactions are logged to non-volatile store before
 	// sending acknowledgments").
 	Entries []Entry
+
+	// Epochs, when non-nil, are persisted (written atomically and
+	// fsynced) AFTER Entries are durable and BEFORE Messages are sent:
+	// acceptedEpoch before ACKEPOCH, currentEpoch before the NEWLEADER ack
+	// (zookeeper.md §3, Zab paper §4 phases 1-2). The order against
+	// Entries matters: currentEpoch is what a vote claims, so it must
+	// never be on disk before the history it vouches for — a crash
+	// between the two would leave a server that can win an election with
+	// a short log and TRUNC committed txns elsewhere (ZOOKEEPER-4643,
+	// fixed in ZooKeeper 3.9.3).
+	Epochs *Epochs
 
 	// Committed are applied to the state machine in this order (increasing
 	// zxid, never twice), after Entries are durable and BEFORE Messages

@@ -196,14 +196,6 @@ func (r *Runtime) carryOut(e sim.Env[zab.Packet], rd zab.Ready) error {
 		}
 		r.logf("server %d truncates its log after %s", r.id, quorum.FormatZxid(rd.TruncateZxid))
 	}
-	if ep := rd.Epochs; ep != nil {
-		if err := writeEpoch(r.fs, "acceptedEpoch", ep.Accepted); err != nil {
-			return err
-		}
-		if err := writeEpoch(r.fs, "currentEpoch", ep.Current); err != nil {
-			return err
-		}
-	}
 	if len(rd.Entries) > 0 {
 		for i := range rd.Entries {
 			if err := r.log.Append(&rd.Entries[i].Txn); err != nil {
@@ -222,6 +214,14 @@ func (r *Runtime) carryOut(e sim.Env[zab.Packet], rd zab.Ready) error {
 			if h.Logged != nil {
 				h.Logged(en)
 			}
+		}
+	}
+	if ep := rd.Epochs; ep != nil {
+		if err := writeEpoch(r.fs, "acceptedEpoch", ep.Accepted); err != nil {
+			return err
+		}
+		if err := writeEpoch(r.fs, "currentEpoch", ep.Current); err != nil {
+			return err
 		}
 	}
 	for _, en := range rd.Committed {
