@@ -17,6 +17,13 @@ import (
 //	break 1 2             reset the connection 1–2: whatever is in flight is lost
 //	crash 2               power cut: memory lost, disk keeps what was fsynced
 //	restart 2             start node 2 again from its crashed disk
+//	arm 2 sync 3          node 2 dies at its 3rd crash point of kind sync from now
+//	                      (write, sync, send or any): inside a Ready, between a
+//	                      write, its fsync and a send (Env.Point)
+//	drop 1 -> 2 NEWLEADER the next NEWLEADER 1 sends 2 is lost, and with it the
+//	                      connection (as when TCP gives up), (Config.Kind names messages)
+//	delay 1 -> 2 COMMIT 40 the next COMMIT 1 sends 2 arrives 40 ticks late, and
+//	                      everything sent after it on the link waits behind it (FIFO)
 //
 // Cutting a link that worked breaks its connection (in-flight messages in
 // both directions are lost and both ends are told), like a TCP connection
@@ -25,7 +32,9 @@ import (
 type Action struct {
 	Kind   ActionKind
 	Groups [][]NodeID // partition
-	Nodes  []NodeID   // cut: from, to; break: a, b; isolate, crash, restart: the node
+	Nodes  []NodeID   // cut, drop, delay: from, to; break: a, b; isolate, crash, restart, arm: the node
+	Point  string     // arm: write, sync, send or any; drop, delay: the message kind
+	Count  int64      // arm: the how-many-th point; delay: the ticks
 }
 
 // ActionKind names an action.
@@ -39,7 +48,13 @@ const (
 	ActBreak     ActionKind = "break"
 	ActCrash     ActionKind = "crash"
 	ActRestart   ActionKind = "restart"
+	ActArm       ActionKind = "arm"
+	ActDrop      ActionKind = "drop"
+	ActDelay     ActionKind = "delay"
 )
+
+// Crash points a node's runtime reports (Env.Point); "any" matches each.
+var armPoints = []string{"write", "sync", "send", "any"}
 
 // String is the action's text form; ParseAction(a.String()) == a.
 func (a Action) String() string {
@@ -58,6 +73,17 @@ func (a Action) String() string {
 	case ActCut:
 		if len(a.Nodes) == 2 {
 			fmt.Fprintf(&b, " %d -> %d", a.Nodes[0], a.Nodes[1])
+		}
+	case ActArm:
+		if len(a.Nodes) == 1 {
+			fmt.Fprintf(&b, " %d %s %d", a.Nodes[0], a.Point, a.Count)
+		}
+	case ActDrop, ActDelay:
+		if len(a.Nodes) == 2 {
+			fmt.Fprintf(&b, " %d -> %d %s", a.Nodes[0], a.Nodes[1], a.Point)
+		}
+		if a.Kind == ActDelay {
+			fmt.Fprintf(&b, " %d", a.Count)
 		}
 	default:
 		for _, n := range a.Nodes {
@@ -133,6 +159,36 @@ func ParseAction(s string) (Action, error) {
 			return Action{}, err
 		}
 		return a, nil
+	case ActArm:
+		if len(args) != 3 || !slices.Contains(armPoints, args[1]) {
+			return Action{}, fmt.Errorf("sim: %q: want \"arm NODE write|sync|send|any COUNT\"", s)
+		}
+		if a.Nodes, err = nums(args[:1]); err != nil {
+			return Action{}, err
+		}
+		a.Point = args[1]
+		if a.Count, err = strconv.ParseInt(args[2], 10, 64); err != nil || a.Count <= 0 {
+			return Action{}, fmt.Errorf("sim: %q: %q is not a positive count", s, args[2])
+		}
+		return a, nil
+	case ActDrop, ActDelay:
+		n := 4
+		if a.Kind == ActDelay {
+			n = 5
+		}
+		if len(args) != n || args[1] != "->" {
+			return Action{}, fmt.Errorf("sim: %q: want \"%s FROM -> TO KIND%s\"", s, a.Kind, map[bool]string{true: " TICKS"}[a.Kind == ActDelay])
+		}
+		if a.Nodes, err = nums([]string{args[0], args[2]}); err != nil {
+			return Action{}, err
+		}
+		a.Point = args[3]
+		if a.Kind == ActDelay {
+			if a.Count, err = strconv.ParseInt(args[4], 10, 64); err != nil || a.Count <= 0 {
+				return Action{}, fmt.Errorf("sim: %q: %q is not a positive tick count", s, args[4])
+			}
+		}
+		return a, nil
 	case ActHeal:
 		a.Nodes = nil
 		if len(args) != 0 {
@@ -150,12 +206,12 @@ func ParseAction(s string) (Action, error) {
 		}
 		return a, want(1)
 	}
-	return Action{}, fmt.Errorf("sim: %q: unknown action %q (partition, cut, isolate, heal, break, crash, restart)", s, f[0])
+	return Action{}, fmt.Errorf("sim: %q: unknown action %q (partition, cut, isolate, heal, break, crash, restart, arm, drop, delay)", s, f[0])
 }
 
 // Equal reports whether two actions are the same.
 func (a Action) Equal(b Action) bool {
-	if a.Kind != b.Kind || !slices.Equal(a.Nodes, b.Nodes) || len(a.Groups) != len(b.Groups) {
+	if a.Kind != b.Kind || !slices.Equal(a.Nodes, b.Nodes) || len(a.Groups) != len(b.Groups) || a.Point != b.Point || a.Count != b.Count {
 		return false
 	}
 	for i := range a.Groups {

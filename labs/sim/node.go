@@ -44,6 +44,13 @@ type Env[M any] interface {
 	// Now is the world's clock, in ticks since the world began. Nodes
 	// should count Tick calls for their timeouts; Now is for logs.
 	Now() int64
+	// Point is a crash point: the node's runtime calls it just before
+	// each durable write ("write"), fsync ("sync") and send ("send") it
+	// makes inside a call (zk/ready's FS and Sender do). It returns true
+	// when the world killed the node right there (an arm action): the
+	// node must then return at once and do nothing more — its memory is
+	// gone, its disk keeps what was fsynced.
+	Point(point string) bool
 }
 
 // Boot is what a node (re)starts with: its identity, its disk, and its own

@@ -76,6 +76,10 @@ type NemesisConfig struct {
 	MaxDown int
 	// Kinds are the actions to draw from (default: all of them).
 	Kinds []ActionKind
+	// MessageKinds, when set, lets the nemesis aim at protocol phases:
+	// drop (the connection breaks as it is sent) or delay one message of
+	// one of these kinds on one link (needs Config.Kind).
+	MessageKinds []string
 	// NoFinalHeal leaves the world as the last fault left it. By default
 	// the schedule ends, at Duration, by healing the network and restarting
 	// every crashed node, so the test can check that the system recovers.
@@ -100,7 +104,10 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 	}
 	kinds := c.Kinds
 	if len(kinds) == 0 {
-		kinds = []ActionKind{ActPartition, ActCut, ActIsolate, ActHeal, ActBreak, ActCrash, ActRestart}
+		kinds = []ActionKind{ActPartition, ActCut, ActIsolate, ActHeal, ActBreak, ActCrash, ActArm, ActRestart}
+		if len(c.MessageKinds) > 0 {
+			kinds = append(kinds, ActDrop, ActDelay)
+		}
 	}
 	down := make([]bool, c.Nodes+1)
 	nDown := 0
@@ -152,6 +159,32 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			down[n] = true
 			nDown++
 			a = Action{Kind: k, Nodes: []NodeID{n}}
+		case ActArm:
+			// A crash inside a Ready: at the k-th write, fsync or send
+			// from now. Counted as down until restarted (a restart of an
+			// armed node that never reached its point just disarms it).
+			if nDown >= c.MaxDown {
+				continue
+			}
+			n := node()
+			for down[n] {
+				n = node()
+			}
+			down[n] = true
+			nDown++
+			a = Action{Kind: k, Nodes: []NodeID{n}, Point: armPoints[r.IntN(len(armPoints))], Count: 1 + r.Int64N(8)}
+		case ActDrop, ActDelay:
+			if c.Nodes < 2 || len(c.MessageKinds) == 0 {
+				continue
+			}
+			x, y := node(), node()
+			for y == x {
+				y = node()
+			}
+			a = Action{Kind: k, Nodes: []NodeID{x, y}, Point: c.MessageKinds[r.IntN(len(c.MessageKinds))]}
+			if k == ActDelay {
+				a.Count = c.Gap/4 + r.Int64N(2*c.Gap+1)
+			}
 		case ActRestart:
 			if nDown == 0 {
 				continue

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim/vfs"
@@ -29,6 +30,10 @@ type Config[M any, N Node[M]] struct {
 
 	// Describe renders a message for the trace (default fmt's %v).
 	Describe func(M) string
+	// Kind names a message's type ("NEWLEADER", "COMMIT"), for the drop
+	// and delay actions aimed at one message type. Without it those
+	// actions match nothing.
+	Kind func(M) string
 	// Trace, if set, receives one line per thing that happens (sends,
 	// deliveries, drops, faults), e.g. t.Log. Tracing formats every
 	// message, so leave it nil in big suites; Hash works without it.
@@ -55,6 +60,7 @@ type World[M any, N Node[M]] struct {
 	hash   uint64
 	stats  Stats
 	peers  []NodeID
+	aimed  []Action // drop and delay actions still waiting for their message
 }
 
 type slot[M any, N Node[M]] struct {
@@ -63,6 +69,7 @@ type slot[M any, N Node[M]] struct {
 	disk        *vfs.Mem
 	incarnation int
 	env         *env[M, N]
+	arm         *Action // arm: the crash point it dies at (Count counts down)
 }
 
 // link is one direction of the connection between two nodes.
@@ -84,8 +91,29 @@ type env[M any, N Node[M]] struct {
 	id NodeID
 }
 
-func (e *env[M, N]) Send(to NodeID, m M) { e.w.send(e.id, to, m) }
-func (e *env[M, N]) Now() int64          { return e.w.now }
+func (e *env[M, N]) Send(to NodeID, m M)     { e.w.send(e.id, to, m) }
+func (e *env[M, N]) Now() int64              { return e.w.now }
+func (e *env[M, N]) Point(point string) bool { return e.w.point(e.id, point) }
+
+// point is a crash point of node id: if an arm action is waiting for it,
+// the node dies here.
+func (w *World[M, N]) point(id NodeID, point string) bool {
+	s := &w.nodes[id-1]
+	if !s.up {
+		return true // already dead: the caller must stop
+	}
+	a := s.arm
+	if a == nil || (a.Point != "any" && a.Point != point) {
+		return false
+	}
+	if a.Count--; a.Count > 0 {
+		return false
+	}
+	w.tracef("crash %d at a %s point (armed)", id, point)
+	w.mix(8, w.now, int64(id))
+	w.crash(id)
+	return true
+}
 
 // ErrBudget is returned (wrapped) when RunUntil or Stabilize runs out of
 // ticks before the world got where the test wanted it.
@@ -247,6 +275,25 @@ func (w *World[M, N]) send(from, to NodeID, m M) {
 	w.check(to)
 	w.stats.Sent++
 	l := w.link(from, to)
+	if !w.nodes[from-1].up {
+		// A node that crashed inside a call sends nothing more.
+		w.stats.Dropped++
+		return
+	}
+	var delay int64
+	if i := w.aimedAt(from, to, m); i >= 0 {
+		a := w.aimed[i]
+		w.aimed = slices.Delete(w.aimed, i, i+1)
+		if a.Kind == ActDrop {
+			w.stats.Dropped++
+			w.tracef("drop %d->%d %s (aimed), the connection breaks", from, to, w.describe(m))
+			w.mix(9, w.now, int64(from), int64(to))
+			w.breakConn(from, to)
+			return
+		}
+		delay = a.Count
+		w.tracef("delay %d->%d %s by %d ticks (aimed)", from, to, w.describe(m), delay)
+	}
 	if l.blocked || !w.nodes[to-1].up {
 		w.stats.Dropped++
 		w.mix(1, w.now, int64(from), int64(to))
@@ -259,6 +306,7 @@ func (w *World[M, N]) send(from, to NodeID, m M) {
 	if d := w.cfg.DelayMax - w.cfg.DelayMin; d > 0 {
 		at += w.r.Int64N(d + 1)
 	}
+	at += delay
 	at = max(at, l.lastAt) // FIFO: never overtake an earlier message on this link
 	l.lastAt = at
 	l.inflight++
@@ -269,6 +317,33 @@ func (w *World[M, N]) send(from, to NodeID, m M) {
 	if w.cfg.Trace != nil {
 		w.tracef("send %d->%d %s (due t=%d)", from, to, w.describe(m), at)
 	}
+}
+
+// aimedAt is the index of the first drop or delay action that m matches.
+func (w *World[M, N]) aimedAt(from, to NodeID, m M) int {
+	if len(w.aimed) == 0 || w.cfg.Kind == nil {
+		return -1
+	}
+	kind := w.cfg.Kind(m)
+	for i, a := range w.aimed {
+		if a.Nodes[0] == from && a.Nodes[1] == to && a.Point == kind {
+			return i
+		}
+	}
+	return -1
+}
+
+// crash cuts node id's power.
+func (w *World[M, N]) crash(id NodeID) {
+	s := &w.nodes[id-1]
+	s.up = false
+	s.arm = nil
+	var zero N
+	s.node = zero // its memory is gone
+	for _, p := range w.peers {
+		w.breakConn(id, p)
+	}
+	s.disk = s.disk.Crash(w.r) // keeps what was fsynced, maybe a torn tail
 }
 
 // breakConn resets the connection between a and b: both directions lose
@@ -470,24 +545,38 @@ func (w *World[M, N]) Apply(a Action) error {
 		for i := range w.links {
 			w.links[i].blocked = false
 		}
+		w.aimed = nil
 	case ActBreak:
 		w.breakConn(a.Nodes[0], a.Nodes[1])
 	case ActCrash:
 		id := a.Nodes[0]
-		s := &w.nodes[id-1]
-		if !s.up {
+		if !w.nodes[id-1].up {
 			return fmt.Errorf("sim: %q: node %d is already down", a, id)
 		}
-		s.up = false
-		var zero N
-		s.node = zero // its memory is gone
-		for _, p := range w.peers {
-			w.breakConn(id, p)
+		w.crash(id)
+	case ActArm:
+		s := &w.nodes[a.Nodes[0]-1]
+		if !s.up {
+			return fmt.Errorf("sim: %q: node %d is down", a, a.Nodes[0])
 		}
-		s.disk = s.disk.Crash(w.r) // keeps what was fsynced, maybe a torn tail
+		arm := a
+		s.arm = &arm
+	case ActDrop, ActDelay:
+		if a.Nodes[0] == a.Nodes[1] {
+			return fmt.Errorf("sim: %q: a node does not message itself", a)
+		}
+		w.aimed = append(w.aimed, a)
 	case ActRestart:
 		id := a.Nodes[0]
 		s := &w.nodes[id-1]
+		if s.up && s.arm != nil {
+			// Armed but the point never came: the restart stands for the
+			// crash that did not happen. Disarm; nothing else changes.
+			s.arm = nil
+			w.faults = append(w.faults, Fault{At: w.now, Action: a})
+			w.tracef("%s (was armed, never crashed: disarmed)", a)
+			return nil
+		}
 		if s.up {
 			return fmt.Errorf("sim: %q: node %d is up", a, id)
 		}

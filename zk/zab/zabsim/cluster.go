@@ -108,7 +108,7 @@ func New(r *rand.Rand, opts Options) (*Cluster, error) {
 	w, err := sim.New(sim.Config[zab.Packet, *Server]{
 		Nodes: opts.N, Seed: c.seed, Start: c.start,
 		DelayMin: opts.DelayMin, DelayMax: opts.DelayMax, TickEvery: opts.TickEvery,
-		Trace: opts.Trace,
+		Trace: opts.Trace, Kind: PacketKind,
 	})
 	if err != nil {
 		return nil, err
@@ -313,3 +313,12 @@ func (c *Cluster) applied(w Write) {
 		c.committed = append(c.committed, w)
 	}
 }
+
+// PacketKind names a packet's type for the world's drop and delay
+// actions ("NEWLEADER", "COMMIT").
+func PacketKind(m zab.Packet) string { return m.Type.String() }
+
+// PhaseKinds are the packet types the nemesis aims at: each marks a phase
+// of the protocol whose loss or lateness the bugs of issue-style reviews
+// hinge on (discovery, synchronization, broadcast).
+var PhaseKinds = []string{"LEADERINFO", "ACKEPOCH", "NEWLEADER", "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "DIFF", "TRUNC", "SNAP"}

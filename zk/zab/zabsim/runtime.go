@@ -5,12 +5,12 @@ import (
 	"math/rand/v2"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/labs/sim/zabcheck"
 	"github.com/zkafka/zkafka/zk/proto"
-	"github.com/zkafka/zkafka/zk/txnlog"
+	"github.com/zkafka/zkafka/zk/ready"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 )
 
 // StateMachine is what a Runtime replicates: the part of a server above
@@ -24,7 +24,7 @@ type StateMachine interface {
 	Snapshot() ([]byte, error)
 	// Restore replaces the state with an image at zxid (nil: the empty
 	// state, zxid 0), at boot or when a SNAP arrives, and reports the new
-	// state to the checker.
+	// state to the checker. On error the state is unchanged.
 	Restore(zxid int64, image []byte) error
 	// Execute carries out a REQUEST forwarded to this server (the leader).
 	Execute(request []byte) error
@@ -56,48 +56,69 @@ type RuntimeConfig struct {
 	noFsync bool // mutantNoFsync: never fsync the log (zabsim's own tests)
 }
 
-// Runtime is one ZooKeeper server's runtime around a zab.Peer: its disk
-// (epoch files, snapshot, zk/txnlog over the node's vfs.FS) and its
-// StateMachine. It feeds the Peer (Receive, Tick, Disconnected) and
-// carries out each Ready in the order package zab prescribes; a sim.Node
-// embeds it. A crash throws it away; Boot builds a new one from the disk.
-type Runtime struct {
-	Peer *zab.Peer
-	// Role is the last SoftState the Peer reported.
-	Role zab.SoftState
-	// Zxid is the last txn the state machine applied (or its snapshot's).
-	Zxid int64
+// The simulated disk has ZooKeeper's layout (package quorumpeer).
+const (
+	snapDir = "/data/version-2"
+	logDir  = "/datalog/version-2"
+)
 
-	id       sim.NodeID
-	sm       StateMachine
-	cfg      RuntimeConfig
-	fs       vfs.FS
-	log      *txnlog.Log
-	snapZxid int64 // the snapshot on disk
+// Runtime is the shipped ensemble runtime (quorumpeer.Runtime, the same
+// code zk/server runs over TCP) inside a sim.Node: the world's links are
+// its sockets, the node's vfs.Mem its disk, and the world's crash points
+// (sim.Env.Point) may kill it at any write, fsync or send of a Ready. A
+// crash throws it away; Boot builds a new one from the disk.
+type Runtime struct {
+	*quorumpeer.Runtime
+
+	id  sim.NodeID
+	sm  StateMachine
+	cfg RuntimeConfig
+	env sim.Env[zab.Packet] // the world's handle during the current call
 }
 
 // Boot recovers server b.ID from its disk (epoch files, snapshot, log
 // after the snapshot) into sm and a new Peer. Violations the Runtime meets
 // later go to cfg.Hooks.Fail.
 func Boot(b sim.Boot, sm StateMachine, cfg RuntimeConfig) (*Runtime, error) {
-	st, err := recoverDisk(b.Disk)
-	if err != nil {
-		return nil, err
-	}
+	r := &Runtime{id: b.ID, sm: sm, cfg: cfg}
 	pc := cfg.Peer
-	pc.ID, pc.Storage = int64(b.ID), st.storage
-	p, err := zab.New(pc)
+	pc.ID = int64(b.ID)
+	qcfg := quorumpeer.Config{
+		Peer: pc, FS: b.Disk, SnapDir: snapDir, LogDir: logDir,
+		Send: func(m zab.Packet) { r.env.Send(sim.NodeID(m.To), m) },
+		Faults: func(p ready.Point) bool {
+			return r.env != nil && r.env.Point(string(p))
+		},
+		Hooks: quorumpeer.Hooks{
+			Recovered: cfg.Hooks.Recovered,
+			Installed: func(z int64) {
+				cfg.Check.Replaced(b.ID, z)
+				if cfg.Hooks.Installed != nil {
+					cfg.Hooks.Installed(z)
+				}
+			},
+			Truncated: func(z int64) {
+				cfg.Check.Truncated(b.ID, z)
+				if cfg.Hooks.Truncated != nil {
+					cfg.Hooks.Truncated(z)
+				}
+			},
+			Logged: func(en zab.Entry) {
+				cfg.Check.Logged(b.ID, en.Zxid, cfg.Key(en.Txn))
+				if cfg.Hooks.Logged != nil {
+					cfg.Hooks.Logged(en)
+				}
+			},
+			Snapshot: func(z int64) { r.logf("server %d snapshots at %s", b.ID, quorum.FormatZxid(z)) },
+		},
+		UnsafeNoFsync: cfg.noFsync,
+	}
+	rt, err := quorumpeer.Boot(qcfg, machine{r})
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Hooks.Recovered != nil {
-		cfg.Hooks.Recovered(st.storage)
-	}
-	z := st.storage.SnapshotZxid
-	if err := sm.Restore(z, st.image); err != nil {
-		return nil, fmt.Errorf("zabsim: %s: %w", snapFile, err)
-	}
-	return &Runtime{Peer: p, Zxid: z, id: b.ID, sm: sm, cfg: cfg, fs: b.Disk, log: st.log, snapZxid: z}, nil
+	r.Runtime = rt
+	return r, nil
 }
 
 func (r *Runtime) logf(format string, args ...any) {
@@ -113,10 +134,11 @@ func (r *Runtime) fail(err error) {
 // Receive feeds a packet to the Peer, then carries out its Readys (unless
 // Hooks.Defer leaves them for later).
 func (r *Runtime) Receive(e sim.Env[zab.Packet], from sim.NodeID, m zab.Packet) {
+	r.env = e
 	if m.Type != quorum.Ping && m.Type != quorum.Notification {
 		r.logf("%v", m)
 	}
-	if err := r.Peer.Step(m); err != nil {
+	if err := r.Runtime.Receive(m); err != nil {
 		r.fail(fmt.Errorf("Step(%v): %w", m, err))
 	}
 	if r.cfg.Hooks.Defer != nil && r.cfg.Hooks.Defer() {
@@ -127,137 +149,84 @@ func (r *Runtime) Receive(e sim.Env[zab.Packet], from sim.NodeID, m zab.Packet) 
 
 // Tick advances the Peer's clock, and always carries out its Readys.
 func (r *Runtime) Tick(e sim.Env[zab.Packet]) {
+	r.env = e
 	r.Peer.Tick()
 	r.Pump(e)
 }
 
 // Disconnected: the connection to peer broke.
 func (r *Runtime) Disconnected(e sim.Env[zab.Packet], peer sim.NodeID) {
+	r.env = e
 	r.Peer.Disconnected(int64(peer))
 	r.Pump(e)
 }
 
-// Pump carries out Readys until the Peer asks for nothing more.
+// Pump carries out Readys until the Peer asks for nothing more. A crash
+// inside one (an armed crash point) is no failure: the node is gone.
 func (r *Runtime) Pump(e sim.Env[zab.Packet]) {
-	for r.Peer.HasReady() {
-		rd := r.Peer.Ready()
-		if err := r.carryOut(e, rd); err != nil {
-			r.fail(err)
-			return
-		}
-		r.Peer.Advance(rd)
+	r.env = e
+	if err := r.Runtime.Pump(); err != nil && !r.Crashed() {
+		r.fail(err)
 	}
 }
 
-// carryOut handles one Ready in field order: role, snapshot, truncation,
-// epochs and entries (fsynced), commits, then messages, requests and
-// syncs. So nothing is acked before it is durable, and a SNAP carries the
-// state at its zxid.
-func (r *Runtime) carryOut(e sim.Env[zab.Packet], rd zab.Ready) error {
-	h, check := &r.cfg.Hooks, r.cfg.Check
-	if ss := rd.SoftState; ss != nil {
-		prev := r.Role
-		r.Role = *ss
-		r.logf("server %d is %v", r.id, r.Role)
-		if ss.State == quorum.Leading && ss.Serving {
-			check.Established(r.id, ss.Epoch)
-		}
-		if h.Role != nil {
-			h.Role(prev, r.Role)
-		}
+// Compact snapshots the state machine (quorumpeer.Runtime.Compact).
+func (r *Runtime) Compact() bool {
+	ok, err := r.Runtime.Compact()
+	if err != nil && !r.Crashed() {
+		r.fail(fmt.Errorf("snapshot: %w", err))
 	}
-	if sn := rd.Snapshot; sn != nil {
-		// The snapshot is durable before the log is cut (zk/server does
-		// the same): a crash in between leaves a snapshot and a log that
-		// is only read after it.
-		if err := writeSnapshot(r.fs, sn.Zxid, sn.Data); err != nil {
-			return err
-		}
-		check.Replaced(r.id, sn.Zxid)
-		if h.Installed != nil {
-			h.Installed(sn.Zxid)
-		}
-		if err := r.log.Truncate(sn.Zxid); err != nil {
-			return err
-		}
-		if err := r.sm.Restore(sn.Zxid, sn.Data); err != nil {
-			return fmt.Errorf("bad SNAP at %s: %w", quorum.FormatZxid(sn.Zxid), err)
-		}
-		r.Zxid, r.snapZxid = sn.Zxid, sn.Zxid
-		r.logf("server %d installs SNAP at %s", r.id, quorum.FormatZxid(sn.Zxid))
+	return ok
+}
+
+// machine is a zabsim StateMachine as a quorumpeer.StateMachine, with the
+// checker's and the suite's hooks.
+type machine struct{ r *Runtime }
+
+func (m machine) Restore(zxid int64, image []byte) error {
+	if err := m.r.sm.Restore(zxid, image); err != nil {
+		return err
 	}
-	if rd.Truncate {
-		check.Truncated(r.id, rd.TruncateZxid)
-		if h.Truncated != nil {
-			h.Truncated(rd.TruncateZxid)
-		}
-		if err := r.log.Truncate(rd.TruncateZxid); err != nil {
-			return err
-		}
-		r.logf("server %d truncates its log after %s", r.id, quorum.FormatZxid(rd.TruncateZxid))
-	}
-	if len(rd.Entries) > 0 {
-		for i := range rd.Entries {
-			if err := r.log.Append(&rd.Entries[i].Txn); err != nil {
-				return err
-			}
-		}
-		sync := r.log.Commit // one fsync for the batch, before any ACK leaves
-		if r.cfg.noFsync {
-			sync = r.log.Flush
-		}
-		if err := sync(); err != nil {
-			return err
-		}
-		for _, en := range rd.Entries {
-			check.Logged(r.id, en.Zxid, r.cfg.Key(en.Txn))
-			if h.Logged != nil {
-				h.Logged(en)
-			}
-		}
-	}
-	if ep := rd.Epochs; ep != nil {
-		if err := writeEpoch(r.fs, "acceptedEpoch", ep.Accepted); err != nil {
-			return err
-		}
-		if err := writeEpoch(r.fs, "currentEpoch", ep.Current); err != nil {
-			return err
-		}
-	}
-	for _, en := range rd.Committed {
-		if err := r.sm.Apply(en); err != nil {
-			return fmt.Errorf("apply %s: %w", quorum.FormatZxid(en.Zxid), err)
-		}
-		r.Zxid = en.Zxid
-	}
-	for _, m := range rd.Messages {
-		if m.Type == quorum.Snap {
-			if r.Zxid != m.Zxid {
-				return fmt.Errorf("SNAP at %s but its state is at %s", quorum.FormatZxid(m.Zxid), quorum.FormatZxid(r.Zxid))
-			}
-			data, err := r.sm.Snapshot()
-			if err != nil {
-				return err
-			}
-			m.Data = data
-		}
-		if !r.member(m.To) {
-			// A runtime would have no connection to it.
-			return fmt.Errorf("sent %v to a non-member", m)
-		}
-		e.Send(sim.NodeID(m.To), m)
-	}
-	for _, q := range rd.Requests {
-		if err := r.sm.Execute(q.Data); err != nil {
-			return err
-		}
-	}
-	for _, id := range rd.SyncsDone {
-		if h.SyncDone != nil {
-			h.SyncDone(id)
-		}
+	if image != nil {
+		m.r.logf("server %d restores its state at %s", m.r.id, quorum.FormatZxid(zxid))
 	}
 	return nil
+}
+
+func (m machine) Apply(en zab.Entry) error { return m.r.sm.Apply(en) }
+
+func (m machine) Image(zxid int64) ([]byte, error) {
+	if m.r.Zxid != zxid {
+		return nil, fmt.Errorf("an image at %s but the state is at %s", quorum.FormatZxid(zxid), quorum.FormatZxid(m.r.Zxid))
+	}
+	return m.r.sm.Snapshot()
+}
+
+func (m machine) Role(prev, now zab.SoftState) error {
+	r := m.r
+	r.logf("server %d is %v", r.id, now)
+	if now.State == quorum.Leading && now.Serving {
+		r.cfg.Check.Established(r.id, now.Epoch)
+	}
+	if r.cfg.Hooks.Role != nil {
+		r.cfg.Hooks.Role(prev, now)
+	}
+	return nil
+}
+
+func (m machine) Execute(q zab.Request) error {
+	if !m.r.member(q.From) {
+		return fmt.Errorf("a request from non-member %d", q.From)
+	}
+	return m.r.sm.Execute(q.Data)
+}
+
+func (m machine) Touched([]zab.Touch) {}
+
+func (m machine) SyncDone(id int64) {
+	if h := m.r.cfg.Hooks.SyncDone; h != nil {
+		h(id)
+	}
 }
 
 func (r *Runtime) member(id int64) bool {
@@ -267,41 +236,6 @@ func (r *Runtime) member(id int64) bool {
 		}
 	}
 	return false
-}
-
-// Compact snapshots the state machine and lets the Peer and the log forget
-// what the snapshot covers (ZooKeeper's snapCount: a snapshot, a log roll,
-// a purge). It returns false if there is nothing new to snapshot, or a
-// Ready is pending (the state machine may be behind what the Peer handed
-// out).
-func (r *Runtime) Compact() bool {
-	if r.Peer.HasReady() || r.Zxid <= r.snapZxid {
-		return false
-	}
-	z := r.Zxid
-	data, err := r.sm.Snapshot()
-	if err == nil {
-		err = writeSnapshot(r.fs, z, data)
-	}
-	if err != nil {
-		r.fail(fmt.Errorf("snapshot: %w", err))
-		return false
-	}
-	if err := r.Peer.Compact(z); err != nil {
-		r.fail(fmt.Errorf("Compact(%s): %w", quorum.FormatZxid(z), err))
-		return false
-	}
-	r.snapZxid = z
-	if err := r.log.Roll(); err != nil {
-		r.fail(fmt.Errorf("roll: %w", err))
-		return false
-	}
-	if err := txnlog.Purge(r.fs, logDir, z); err != nil {
-		r.fail(fmt.Errorf("purge: %w", err))
-		return false
-	}
-	r.logf("server %d snapshots at %s", r.id, quorum.FormatZxid(z))
-	return true
 }
 
 // lazy draws whether a server boots with a slow disk, and returns its

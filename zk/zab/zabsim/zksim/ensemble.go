@@ -12,6 +12,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zab"
+	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
 
 // Options shapes an ensemble and its clients.
@@ -99,7 +100,7 @@ func New(r *rand.Rand, opts Options) (*Ensemble, error) {
 	for i := range opts.Clients {
 		e.Clients = append(e.Clients, &Client{e: e, Session: int64(0x100 + i)})
 	}
-	w, err := sim.New(sim.Config[zab.Packet, *Server]{Nodes: opts.N, Seed: e.seed, Start: e.start, DelayMin: 1, DelayMax: 4, TickEvery: 10})
+	w, err := sim.New(sim.Config[zab.Packet, *Server]{Nodes: opts.N, Seed: e.seed, Start: e.start, DelayMin: 1, DelayMax: 4, TickEvery: 10, Kind: zabsim.PacketKind})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +127,7 @@ func (e *Ensemble) Step(active bool) error {
 // while the clients work, then lets the healed ensemble run quietly,
 // waits for the clients' last operations, and checks the histories.
 func (e *Ensemble) Run(duration, gap int64) (zkcheck.Report, error) {
-	e.W.Play(sim.Nemesis(sim.NewRand(e.seed, 1), sim.NemesisConfig{Nodes: len(e.IDs), Duration: duration, Gap: gap}))
+	e.W.Play(sim.Nemesis(sim.NewRand(e.seed, 1), sim.NemesisConfig{Nodes: len(e.IDs), Duration: duration, Gap: gap, MessageKinds: zabsim.PhaseKinds}))
 	for range duration {
 		if err := e.Step(true); err != nil {
 			return zkcheck.Report{}, err
