@@ -44,6 +44,8 @@ const sidebar = [
     text: 'Reference',
     collapsed: false,
     items: [
+      { text: 'ZooKeeper facts', link: '/reference/zookeeper' },
+      { text: 'Kafka facts', link: '/reference/kafka' },
       { text: 'Wire protocol notes', link: '/reference/wire-protocol' },
       { text: 'Kafka’s paths in ZooKeeper', link: '/reference/kafka-paths' },
       { text: 'Configuration', link: '/reference/configuration' },
