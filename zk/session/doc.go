@@ -8,7 +8,9 @@
 //     (ZooKeeperServer.processConnectRequest, zookeeper.md §1.2).
 //   - NewID is the first session id of a server: (nowMs<<24)>>>8 with the
 //     server id in the top byte (SessionTrackerImpl.initializeNextSessionId);
-//     the server hands out NewID, NewID+1, ... .
+//     the server hands out NewID, NewID+1, ... . ServerOf reads the server
+//     id back; a server restarting moves its counter past its own
+//     recovered ids only, never past another server's.
 //   - Password is java.util.Random(id ^ secret).nextBytes(16)
 //     (ZooKeeperServer.generatePasswd): the server stores no passwords, it
 //     recomputes them. We reimplement Java's 48-bit LCG, so a session id

@@ -43,6 +43,12 @@ func NewID(nowMs int64, serverID int64) int64 {
 
 // #endregion new-id
 
+// ServerOf is the server id in the top byte of a session id: the server
+// whose counter handed it out (LeaderSessionTracker.getServerIdFromSessionId).
+// Java shifts with >>, so a server id of 128 and up reads back negative
+// there; we shift unsigned and give the byte NewID put in.
+func ServerOf(id int64) int64 { return int64(uint64(id) >> 56) }
+
 // Password is the session's 16-byte password: the first 16 bytes of
 // java.util.Random(id ^ secret).nextBytes (ZooKeeperServer.generatePasswd).
 func Password(id int64, secret int64) []byte {

@@ -69,3 +69,19 @@ func TestPasswordMatchesJava(t *testing.T) {
 		t.Errorf("Random(42).nextInt() = %d", got)
 	}
 }
+
+// Reference: LeaderSessionTracker.getServerIdFromSessionId (the top byte),
+// SessionTrackerImpl.initializeNextSessionId (which puts it there).
+func TestServerOf(t *testing.T) {
+	for _, sid := range []int64{0, 1, 2, 3, 127, 128, 254, 255} {
+		for _, now := range []int64{0, 1, 1_700_000_000_000, -1} {
+			id := NewID(now, sid)
+			if got := ServerOf(id); got != sid {
+				t.Errorf("ServerOf(NewID(%d, %d) = %#x) = %d", now, sid, id, got)
+			}
+			if got := ServerOf(id + 0xffff); got != sid {
+				t.Errorf("ServerOf(%#x) = %d, want %d: the counter part leaked into the top byte", id+0xffff, got, sid)
+			}
+		}
+	}
+}
