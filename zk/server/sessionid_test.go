@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/snapshot"
+	"github.com/zkafka/zkafka/zk/zkerr"
 	"github.com/zkafka/zkafka/zk/znode"
 )
 
@@ -85,5 +87,49 @@ func TestRecoveredOwnSessionsMoveTheCounter(t *testing.T) {
 	c = recoveredCore(t, 1, before+1000, recovered)
 	if want := session.NewID(before+1000, 1); c.nextSess != want {
 		t.Fatalf("next id %#x, want %#x from the clock (it is past every recovered id)", c.nextSess, want)
+	}
+}
+
+// TestLeaderRefusesCreateSessionForLiveID checks what the leader answers a
+// createSession for an id it already tracks: SESSIONMOVED for a live
+// session (which stays as it was), SESSIONEXPIRED for a closing one, and
+// nothing (it may go ahead) for an unknown id, a removed one and any
+// other op.
+//
+// Reference: PrepRequestProcessor.pRequest2Txn (createSession:
+// trackSession, then setOwner, which throws SessionExpiredException for a
+// closing session, turned into an ErrorTxn by pRequest);
+// SessionTrackerImpl.trackSession, setOwner. Refusing a live id is a
+// divergence (see checkCreateSession): ZooKeeper 3.9 accepts it and moves
+// the session's owner.
+func TestLeaderRefusesCreateSessionForLiveID(t *testing.T) {
+	const now = int64(1_700_000_000_000)
+	live, closing := session.NewID(now, 3), session.NewID(now, 2)
+	c := recoveredCore(t, 1, now, map[int64]int32{live: 4000, closing: 6000})
+	c.sessions.SetClosing(closing)
+	fresh := c.nextSess
+
+	if err := c.checkCreateSession(proto.OpCreateSession, live, nil); zkerr.CodeOf(err) != zkerr.SessionMoved {
+		t.Errorf("createSession for the live session %#x: %v, want SESSIONMOVED", live, err)
+	}
+	if to, ok := c.sessions.Timeout(live); !ok || to != 4000 || c.sessions.Closing(live) {
+		t.Errorf("the live session after the refused createSession: known %v, timeout %d, closing %v; want it untouched",
+			ok, to, c.sessions.Closing(live))
+	}
+	if err := c.checkCreateSession(proto.OpCreateSession, closing, nil); zkerr.CodeOf(err) != zkerr.SessionExpired {
+		t.Errorf("createSession for the closing session %#x: %v, want SESSIONEXPIRED", closing, err)
+	}
+	if err := c.checkCreateSession(proto.OpCreateSession, fresh, nil); err != nil {
+		t.Errorf("createSession for the unknown id %#x: %v, want it to go ahead", fresh, err)
+	}
+	c.sessions.Remove(closing)
+	if err := c.checkCreateSession(proto.OpCreateSession, closing, nil); err != nil {
+		t.Errorf("createSession for %#x after its closeSession was applied: %v, want it to go ahead", closing, err)
+	}
+	if err := c.checkCreateSession(proto.OpCreate, live, nil); err != nil {
+		t.Errorf("a create of the live session: %v, want no createSession check", err)
+	}
+	if err := c.checkCreateSession(proto.OpCreateSession, fresh, zkerr.MarshallingError); zkerr.CodeOf(err) != zkerr.MarshallingError {
+		t.Errorf("an undecodable createSession: %v, want its MARSHALLINGERROR kept", err)
 	}
 }
