@@ -12,24 +12,28 @@ import (
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
 
-// fatalf fails a test; if a lab stub was called it says so instead
-// ("not implemented: lab 3 (Proposals.Ack)").
+// fatalf fails a test; if a lab stub was called it says so first
+// ("not implemented: lab 3 (Proposals.Ack)"), then what the check saw.
 func fatalf(t *testing.T, format string, args ...any) {
 	t.Helper()
-	if err := zab.Unimplemented(); err != nil {
-		t.Fatal(err)
-	}
-	t.Fatalf(format, args...)
+	t.Fatal(stubFirst(fmt.Sprintf(format, args...)))
 }
 
 // clusterFatal fails a simulated-ensemble test with the fault schedule and
 // the recent events.
 func clusterFatal(t *testing.T, c *zabsim.Cluster, format string, args ...any) {
 	t.Helper()
+	t.Fatal(stubFirst(c.Report(fmt.Errorf(format, args...))))
+}
+
+// stubFirst puts the first lab stub this test binary called, if any, before
+// msg. The stub is remembered for the whole binary: the grader runs each
+// graded test in a binary of its own, so there it is one this test called.
+func stubFirst(msg string) string {
 	if err := zab.Unimplemented(); err != nil {
-		t.Fatal(err)
+		return fmt.Sprintf("%v\n(a stub returns a zero value, so it may be why) %s", err, msg)
 	}
-	t.Fatal(c.Report(fmt.Errorf(format, args...)))
+	return msg
 }
 
 // newCluster builds an ensemble of n servers in the simulated world, its
