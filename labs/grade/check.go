@@ -6,17 +6,34 @@ import (
 	"path/filepath"
 )
 
-// cmdCheck proves, for every lab, the three properties `make test` promises:
+// cmdCheck proves, for every lab, the properties `make test` promises:
 //
 //  1. the skeleton compiles on its own and when swapped into the real
 //     system (so skeleton and reference keep the same API);
 //  2. the reference scores 100% on the graded tests;
 //  3. the untouched skeleton scores 0 without crashing (a graded test that
-//     passes against a stub cannot fail, so it grades nothing).
-func cmdCheck(root string) int {
+//     passes against a stub cannot fail, so it grades nothing);
+//  4. the handout's rubric table is the grader's.
+//
+// `grade check 1 5` checks only labs 1 and 5.
+func cmdCheck(root string, args []string) int {
+	sel := labs
+	if len(args) > 0 {
+		sel = nil
+		for len(args) > 0 {
+			l, rest := labArg(args)
+			sel, args = append(sel, l), rest
+		}
+	}
 	bad := 0
-	for _, l := range labs {
+	for _, l := range sel {
 		fmt.Printf("lab %d (%s):\n", l.N, l.Slug)
+		if err := checkHandout(root, l, false); err != nil {
+			fmt.Printf("  FAIL %v\n", err)
+			bad++
+		} else {
+			fmt.Printf("  ok   the handout's rubric table is the grader's\n")
+		}
 		if err := checkSkeletonBuilds(root, l); err != nil {
 			fmt.Printf("  FAIL skeleton does not build: %v\n", err)
 			bad++
@@ -24,41 +41,41 @@ func cmdCheck(root string) int {
 		}
 		fmt.Printf("  ok   skeleton compiles on its own and swapped into the system\n")
 
-		ref, err := grade(root, l, true, "", false, 1)
+		ref, err := grade(root, l, true, "", false)
 		if err != nil {
 			fmt.Printf("  FAIL reference: %v\n", err)
 			bad++
 			continue
 		}
-		if ref.buildFailed || ref.earned != ref.total || ref.total == 0 {
-			ref.print(os.Stdout, l, true)
+		if len(ref.broken) > 0 || ref.earned != ref.total || ref.total == 0 {
+			ref.print(os.Stdout)
 			fmt.Printf("  FAIL reference scores %d/%d, want 100%%\n", ref.earned, ref.total)
 			bad++
 		} else {
 			fmt.Printf("  ok   reference scores %d/%d\n", ref.earned, ref.total)
 		}
 
-		sk, err := grade(root, l, false, "", false, 1)
+		sk, err := grade(root, l, false, "", false)
 		if err != nil {
 			fmt.Printf("  FAIL skeleton: %v\n", err)
 			bad++
 			continue
 		}
 		crashed := false
-		for _, out := range sk.crashOutput {
-			crashed = crashed || panicked(out)
+		for _, r := range sk.rows {
+			crashed = crashed || r.panicked()
 		}
 		switch {
-		case sk.buildFailed:
-			sk.print(os.Stdout, l, false)
+		case len(sk.broken) > 0:
+			sk.print(os.Stdout)
 			fmt.Printf("  FAIL graded tests do not build against the skeleton\n")
 			bad++
 		case crashed:
-			sk.print(os.Stdout, l, false)
+			sk.print(os.Stdout)
 			fmt.Printf("  FAIL the skeleton crashes the tests; stubs must return \"not implemented\" errors\n")
 			bad++
 		case sk.earned != 0:
-			sk.print(os.Stdout, l, false)
+			sk.print(os.Stdout)
 			fmt.Printf("  FAIL the untouched skeleton scores %d/%d; every graded test must fail on it\n", sk.earned, sk.total)
 			bad++
 		default:
@@ -69,7 +86,11 @@ func cmdCheck(root string) int {
 		fmt.Printf("\n%d check(s) failed\n", bad)
 		return 1
 	}
-	fmt.Printf("\nall labs ok\n")
+	if len(sel) == len(labs) {
+		fmt.Printf("\nall labs ok\n")
+	} else {
+		fmt.Printf("\nthe labs checked are ok\n")
+	}
 	return 0
 }
 

@@ -22,7 +22,7 @@ import "testing"
 // TestA checks a. More words.
 //
 // Points: 7
-// Reference: zookeeper.md §1.5
+// Reference: docs/reference/zookeeper.md §1.5
 func TestA(t *testing.T) {}
 
 // TestB has no points.
@@ -44,7 +44,7 @@ func Testlower(t *testing.T) {}
 		t.Fatalf("got %d items, want 2 (TestA, TestB): %+v", len(items), items)
 	}
 	a := items[0]
-	if a.Test != "TestA" || a.Points != 7 || a.Reference != "zookeeper.md §1.5" || a.Summary != "TestA checks a." {
+	if a.Test != "TestA" || a.Points != 7 || a.Reference != "docs/reference/zookeeper.md §1.5" || a.Summary != "TestA checks a." {
 		t.Errorf("TestA parsed as %+v", a)
 	}
 	if items[1].Test != "TestB" || items[1].Points != 0 {
@@ -52,39 +52,119 @@ func Testlower(t *testing.T) {}
 	}
 }
 
-func TestResultsFoldSubtestsAndFindSeeds(t *testing.T) {
+func TestCollectFoldsSubtestsAndFindsSeeds(t *testing.T) {
 	stream := strings.Join([]string{
+		`{"Action":"start","Package":"p"}`,
 		`{"Action":"run","Package":"p","Test":"TestX"}`,
-		`{"Action":"output","Package":"p","Test":"TestX","Output":"    x_test.go:9: SEED=42 (replay ...)\n"}`,
-		`{"Action":"run","Package":"p","Test":"TestX/sub"}`,
-		`{"Action":"fail","Package":"p","Test":"TestX/sub"}`,
-		`{"Action":"pass","Package":"p","Test":"TestX"}`,
+		`{"Action":"output","Package":"p","Test":"TestX","Output":"=== RUN   TestX\n"}`,
+		`{"Action":"run","Package":"p","Test":"TestX/0"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/0","Output":"    x_test.go:9: fine\n"}`,
+		`{"Action":"pass","Package":"p","Test":"TestX/0"}`,
+		`{"Action":"run","Package":"p","Test":"TestX/1"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/1","Output":"    x_test.go:12: Stat(/):\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/1","Output":"        got  1\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/1","Output":"        want 2\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/1","Output":"    testlog.go:44: INFO server started\n"}`,
+		`{"Action":"output","Package":"p","Test":"TestX/1","Output":"    seed.go:38: SEED=42 (replay: SEED=42 go test -run '^TestX$/^1$' <package>)\n"}`,
+		`{"Action":"fail","Package":"p","Test":"TestX/1"}`,
+		`{"Action":"fail","Package":"p","Test":"TestX"}`,
+		`{"Action":"output","Package":"p","Output":"FAIL\n"}`,
+		`not json: the binary's own stderr`,
+	}, "\n")
+	o, err := collect(strings.NewReader(stream), "TestX", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := o.attempt()
+	if a == nil || a.Result != "fail" {
+		t.Fatalf("attempt %+v, want one failed attempt", a)
+	}
+	if got := a.failedLeaves(); len(got) != 1 || got[0] != "TestX/1" {
+		t.Errorf("failedLeaves %q, want [TestX/1]", got)
+	}
+	if a.seed("TestX/1") != "42" || a.seed("TestX/0") != "" {
+		t.Errorf("seeds %q %q, want 42 and none", a.seed("TestX/1"), a.seed("TestX/0"))
+	}
+	want := []string{"x_test.go:12: Stat(/):", "    got  1", "    want 2"}
+	if got := a.failure("TestX/1"); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("failure lines %q, want %q (the whole message, no log lines or seed)", got, want)
+	}
+	if a.direct() != 2 {
+		t.Errorf("direct subtests %d, want 2", a.direct())
+	}
+	if len(o.Other) != 2 {
+		t.Errorf("output outside tests %q, want FAIL and the stderr line", o.Other)
+	}
+	l, _ := findLab(3)
+	sc := &score{lab: l}
+	if got, want := sc.replay(a, "TestX/1"), "SEED=42 RUN='^TestX$/^1$' make test-chapter 3 VERBOSE=1"; got != want {
+		t.Errorf("replay %q, want %q", got, want)
+	}
+	if got, want := rewriteHints("SEED=42 (replay: SEED=42 go test -run '^TestX$/^1$' <package>)", l, false),
+		"SEED=42 (replay: SEED=42 RUN='^TestX$/^1$' make test-chapter 3 VERBOSE=1)"; got != want {
+		t.Errorf("rewriteHints: %q, want %q", got, want)
+	}
+}
+
+// A test that hits a stub says so, and only that test: the grader runs each
+// graded test in a process of its own.
+func TestNotImplementedIsPerTest(t *testing.T) {
+	stub := strings.Join([]string{
 		`{"Action":"run","Package":"p","Test":"TestY"}`,
 		`{"Action":"output","Package":"p","Test":"TestY","Output":"    y_test.go:3: create: not implemented: lab 1 (Tree.Create)\n"}`,
 		`{"Action":"fail","Package":"p","Test":"TestY"}`,
-		`{"Action":"run","Package":"p","Test":"TestZ"}`,
-		`{"Action":"pass","Package":"p","Test":"TestZ"}`,
-		`not json: a build error`,
 	}, "\n")
-	r := newResults()
-	if err := r.read(strings.NewReader(stream), nil); err != nil {
-		t.Fatal(err)
+	o, _ := collect(strings.NewReader(stub), "TestY", nil)
+	r := row{Item: Item{Test: "TestY"}, outcome: o}
+	if got := r.summary(); got != "not implemented: lab 1 (Tree.Create)" {
+		t.Errorf("summary %q", got)
 	}
-	x, y, z := r.Tests[key("p", "TestX")], r.Tests[key("p", "TestY")], r.Tests[key("p", "TestZ")]
-	if x.Result != "fail" {
-		t.Errorf("TestX with a failed subtest: result %q, want fail", x.Result)
+	crash := strings.Join([]string{
+		`{"Action":"run","Package":"p","Test":"TestZ"}`,
+		`{"Action":"output","Package":"p","Test":"TestZ","Output":"panic: runtime error: index out of range [3] with length 3\n"}`,
+	}, "\n")
+	o, _ = collect(strings.NewReader(crash), "TestZ", nil)
+	r = row{Item: Item{Test: "TestZ"}, outcome: o}
+	if !r.crashed() || !strings.Contains(r.summary(), "index out of range") {
+		t.Errorf("crash: crashed=%v summary %q", r.crashed(), r.summary())
 	}
-	if x.seed() != "42" {
-		t.Errorf("TestX seed %q, want 42", x.seed())
+}
+
+func TestSelectRun(t *testing.T) {
+	items := []Item{{Test: "TestA"}, {Test: "TestAB"}, {Test: "TestNemesis"}}
+	for _, c := range []struct {
+		run, sub string
+		n        int
+	}{
+		{"", "", 3},
+		{"^TestA$", "", 1},
+		{"TestA", "", 2},
+		{"^TestNemesis$/^7$", "^7$", 1},
+		{"^Test(A|B)/x", "x", 2},
+		{"^TestCreateModel$", "", 0},
+	} {
+		sel, sub, err := selectRun(items, c.run)
+		if err != nil || len(sel) != c.n || sub != c.sub {
+			t.Errorf("selectRun(%q) = %d items, sub %q, %v; want %d, %q", c.run, len(sel), sub, err, c.n, c.sub)
+		}
 	}
-	if y.Result != "fail" || y.reason() != "not implemented: lab 1 (Tree.Create)" {
-		t.Errorf("TestY: %q %q", y.Result, y.reason())
-	}
-	if z.Result != "pass" {
-		t.Errorf("TestZ: %q", z.Result)
-	}
-	if len(r.PkgOutput[""]) != 1 {
-		t.Errorf("build output not kept: %q", r.PkgOutput[""])
+}
+
+func TestLearnerPaths(t *testing.T) {
+	root := "/r"
+	replace := map[string]string{"/r/zk/znode/tree.go": "/r/labs/01-znode-tree/znode/tree.go"}
+	l, _ := findLab(1)
+	for in, want := range map[string]string{
+		"zk/znode/tree.go:12:3: undefined: x":                   "labs/01-znode-tree/znode/tree.go:12:3: undefined: x",
+		"/r/zk/znode/tree.go:12:3: undefined: x":                "labs/01-znode-tree/znode/tree.go:12:3: undefined: x",
+		"./labs/01-znode-tree/znode/tree.go:51:1: syntax error": "labs/01-znode-tree/znode/tree.go:51:1: syntax error",
+		"zk/znode/apply.go:62:25: not enough arguments":         "zk/znode/apply.go:62:25: not enough arguments",
+		"\thave (string)":                     "\thave (string)",
+		"# github.com/zkafka/zkafka/zk/znode": "# zk/znode (your files in labs/01-znode-tree/znode swapped in)",
+	} {
+		if got := learnerPaths(in, root, replace, l); got != want {
+			t.Errorf("learnerPaths(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

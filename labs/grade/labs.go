@@ -10,6 +10,11 @@ type Lab struct {
 	// replace: every non-test .go file in From replaces the file of the same
 	// name in To (paths relative to the repository root).
 	Swaps []Swap
+	// Order is the rubric's order: the graded tests in the order the
+	// handout has the learner implement things (the chapter's stage tests
+	// last). `grade rubric N` prints the handout's table in this order, and
+	// a test in labs/grade fails if a graded test is missing from it.
+	Order []string
 }
 
 // Swap is one directory of learner files and its target package.
@@ -23,6 +28,12 @@ var labs = []Lab{
 	{
 		N: 1, Slug: "01-znode-tree", Title: "The znode tree",
 		Swaps: []Swap{{From: "labs/01-znode-tree/znode", To: "zk/znode"}},
+		Order: []string{
+			"TestInitialTree", "TestCreateStat", "TestCreateModes", "TestSequentialNaming",
+			"TestCreateCheckOrder", "TestDelete", "TestSetDataAndACL", "TestCloseSession",
+			"TestMulti", "TestApplyReplay", "TestRandomAgainstModel",
+			"TestStageSequentialNames", "TestStageVersionsAndMulti", "TestStageCrashKeepsAcknowledgedWrites",
+		},
 	},
 	{
 		N: 2, Slug: "02-watches-sessions", Title: "Watches and sessions",
@@ -30,18 +41,51 @@ var labs = []Lab{
 			{From: "labs/02-watches-sessions/watch", To: "zk/watch"},
 			{From: "labs/02-watches-sessions/session", To: "zk/session"},
 		},
+		Order: []string{
+			"TestDataWatchIsOneShot", "TestExistWatchOnMissingNode", "TestChildWatch",
+			"TestPersistentWatch", "TestPersistentRecursiveWatch", "TestOneDeliveryPerWatcher",
+			"TestRemoveAndCheckWatches", "TestRemoveWatcherOnClose", "TestSetWatchesRelativeZxid",
+			"TestWatchManagerRandomized",
+			"TestSessionBuckets", "TestTouchMovesSession", "TestExpiredSessionIsClosing", "TestTrackerRandomized",
+			"TestStageWatchAcrossSessions", "TestStageEphemeralDiesWithSession", "TestStagePersistentRecursiveWatch",
+		},
 	},
 	{
 		N: 3, Slug: "03-zab-broadcast", Title: "ZAB broadcast",
 		Swaps: []Swap{{From: "labs/03-zab-broadcast/zab", To: "zk/zab"}},
+		Order: []string{
+			"TestQuorumCounting", "TestCommitNeedsMajority", "TestCommitInZxidOrder", "TestProposeRejectsOldZxid",
+			"TestDeliveryInOrder", "TestDeliveryTruncate",
+			"TestEnsembleCommitsEverywhere", "TestNoCommitWithoutQuorum", "TestMinorityLeaderCommitsNothing",
+			"TestBroadcastNemesis",
+			"TestStageWritesSeenEverywhereInZxidOrder", "TestStageWatchFiresOnFollower",
+		},
 	},
 	{
 		N: 4, Slug: "04-zab-election", Title: "Leader election and recovery",
 		Swaps: []Swap{{From: "labs/04-zab-election/zab", To: "zk/zab"}},
+		Order: []string{
+			"TestVoteOrder", "TestElectionPicksBestVote", "TestElectionTieGoesToLargerID",
+			"TestElectionJoinsEstablishedEnsemble", "TestElectionNewerRound", "TestFinalizeWait",
+			"TestDecideSync",
+			"TestLeaderCrashKeepsCommitted", "TestDivergentProposalTruncated", "TestMinorityElectsNoLeader",
+			"TestRecoveryNemesis",
+			"TestStageLeaderKilledNoAckedWriteLost", "TestStageRestartedFollowerCatchesUp", "TestStagePartitionedLeaderStepsDown",
+		},
 	},
 	{
 		N: 5, Slug: "05-segment-log", Title: "The segment log",
 		Swaps: []Swap{{From: "labs/05-segment-log/log", To: "kafka/log"}},
+		// The handout's suggested order: index.go, assignOffsets and append,
+		// read, shouldRoll, findOffsetByTimestamp, recover.
+		Order: []string{
+			"TestAppendAssignsOffsets", "TestAppendRejectsCorrupt", "TestIndexFiles",
+			"TestReadEveryOffset", "TestReadLimits",
+			"TestRollOnSegmentBytes", "TestRollOnSegmentMs", "TestRollOnFullIndexAndOverflow",
+			"TestOffsetForTimestamp",
+			"TestRecoverTornTail", "TestRecoverGarbage", "TestRecoverRebuildsIndexes", "TestModel",
+			"TestKgoRoundTrip", "TestCleanRestartKeepsRecords", "TestCrashKeepsFlushedRecords", "TestSegmentFiles",
+		},
 	},
 }
 

@@ -2,11 +2,20 @@
 // the real system with `go build -overlay`, runs the graded tests, and
 // scores them by the rubric written in the tests' doc comments.
 //
+// It compiles each graded package once (go test -c; a compiler error is
+// shown with the learner's file and line) and runs every graded test in a
+// process of its own, in the rubric's order: what a test reports (the lab
+// stub it called, a crash) is its own, and a crash costs only that test.
+// A failure shows the test's whole message (bounded) and the one command
+// that replays exactly it, subtest and seed included.
+//
 //	go run ./labs/grade test 1              # grade lab 1 (the learner's code)
 //	go run ./labs/grade test 1 -solution    # the same tests on the reference
 //	go run ./labs/grade run 2 [-solution]   # chapter 2's cluster with labs 1..2 swapped in
 //	go run ./labs/grade stress 1 -runs 200  # pass rate and failing seeds
-//	go run ./labs/grade check               # every lab: reference 100%, skeleton swaps in
+//	go run ./labs/grade check [N...]        # every lab (or lab N): reference 100%, skeleton swaps in
+//	go run ./labs/grade rubric 1            # lab 1's rubric, the markdown table of its handout
+//	go run ./labs/grade rubric -write       # rewrite every handout's rubric table
 //
 // The Makefile wraps these as `make test-chapter N`, `make run-chapter N`,
 // `make stress-chapter N` and `make test`.
@@ -29,7 +38,8 @@ func usage() {
   grade test N [-solution] [-run REGEX] [-strict] [-v]
   grade run N [-solution] [-- args...]
   grade stress N [-solution] [-runs 200] [-run REGEX]
-  grade check
+  grade check [N...]
+  grade rubric N | rubric [N...] -write
   grade list
 `)
 	os.Exit(2)
@@ -52,7 +62,9 @@ func main() {
 	case "stress":
 		os.Exit(cmdStress(root, args))
 	case "check":
-		os.Exit(cmdCheck(root))
+		os.Exit(cmdCheck(root, args))
+	case "rubric":
+		os.Exit(cmdRubric(root, args))
 	case "list":
 		for _, l := range labs {
 			fmt.Printf("%d  %-22s %s\n", l.N, l.Slug, l.Title)
@@ -93,69 +105,18 @@ func cmdTest(root string, args []string) int {
 	verbose := fs.Bool("v", envBool("VERBOSE"), "echo the tests' output")
 	fs.Parse(rest)
 
-	sc, err := grade(root, l, *solution, *run, *verbose, 1)
+	sc, err := grade(root, l, *solution, *run, *verbose)
 	if err != nil {
 		fatal(err)
 	}
-	sc.print(os.Stdout, l, *solution)
+	sc.print(os.Stdout)
 	if *strict && sc.earned < sc.total {
 		return 1
 	}
-	if sc.buildFailed {
+	if len(sc.broken) > 0 || sc.noMatch {
 		return 1
 	}
 	return 0
-}
-
-// grade runs a lab's graded tests and scores them.
-func grade(root string, l Lab, solution bool, run string, verbose bool, count int) (*score, error) {
-	items, err := rubric(root, l.labDir(), l.chapterDir())
-	if err != nil {
-		return nil, err
-	}
-	if len(items) == 0 {
-		return nil, fmt.Errorf("lab %d has no graded tests in %s", l.N, l.labDir())
-	}
-	goArgs := []string{"test", "-json", "-tags", "grade", "-count", strconv.Itoa(count)}
-	if !solution {
-		ov, _, err := overlay(root, []Lab{l})
-		if err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(filepath.Dir(ov))
-		goArgs = append(goArgs, "-overlay", ov)
-	}
-	if run != "" {
-		goArgs = append(goArgs, "-run", run)
-	}
-	for _, d := range testDirs(root, l) {
-		goArgs = append(goArgs, "./"+d)
-	}
-	cmd := exec.Command("go", goArgs...)
-	cmd.Dir = root
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	res := newResults()
-	var echo *os.File
-	if verbose {
-		echo = os.Stdout
-	}
-	if echo != nil {
-		err = res.read(out, echo)
-	} else {
-		err = res.read(out, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	cmd.Wait() // a failing test exits non-zero; the score says why
-	return newScore(root, l, items, res, run), nil
 }
 
 // testDirs are the packages holding a lab's graded tests.

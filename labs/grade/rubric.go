@@ -17,7 +17,7 @@ import (
 //	// TestCreateSequential checks ...
 //	//
 //	// Points: 5
-//	// Reference: zookeeper.md §1.5
+//	// Reference: docs/reference/zookeeper.md §1.5
 //	func TestCreateSequential(t *testing.T)
 type Item struct {
 	Test      string // the test function's name
@@ -25,6 +25,7 @@ type Item struct {
 	Points    int
 	Reference string // the section or source it checks
 	Summary   string // the first sentence of the doc comment
+	File      string // the test file, relative to the root
 }
 
 var (
@@ -59,7 +60,7 @@ func rubric(root string, dirs ...string) ([]Item, error) {
 				if !ok || fn.Recv != nil || !isTestName(fn.Name.Name) {
 					continue
 				}
-				it := Item{Test: fn.Name.Name, Package: dir}
+				it := Item{Test: fn.Name.Name, Package: dir, File: filepath.ToSlash(filepath.Join(dir, filepath.Base(path)))}
 				if fn.Doc != nil {
 					doc := fn.Doc.Text()
 					if m := pointsRE.FindStringSubmatch(doc); m != nil {
@@ -75,6 +76,28 @@ func rubric(root string, dirs ...string) ([]Item, error) {
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Package < items[j].Package })
+	return items, nil
+}
+
+// labRubric is a lab's rubric: the graded tests of its lab and chapter
+// directories, in the lab's Order (tests missing from Order come last, in
+// the order they were read).
+func labRubric(root string, l Lab) ([]Item, error) {
+	items, err := rubric(root, l.labDir(), l.chapterDir())
+	if err != nil {
+		return nil, err
+	}
+	pos := map[string]int{}
+	for i, n := range l.Order {
+		pos[n] = i
+	}
+	rank := func(it Item) int {
+		if p, ok := pos[it.Test]; ok {
+			return p
+		}
+		return len(l.Order)
+	}
+	sort.SliceStable(items, func(i, j int) bool { return rank(items[i]) < rank(items[j]) })
 	return items, nil
 }
 

@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// cmdStress runs a lab's graded tests RUNS times (each run draws fresh
-// seeds) and reports each test's pass rate and the seeds that failed, so a
-// learner can replay exactly the failing schedules.
+// cmdStress runs each of a lab's graded tests RUNS times (each run draws
+// fresh seeds, all runs of a test in one process of its own) and reports
+// how often each failed and the seeds that failed, so a learner can replay
+// exactly the failing schedules.
 func cmdStress(root string, args []string) int {
 	l, rest := labArg(args)
 	fs := flag.NewFlagSet("stress", flag.ExitOnError)
@@ -24,95 +22,188 @@ func cmdStress(root string, args []string) int {
 	run := fs.String("run", os.Getenv("RUN"), "only tests matching this regexp")
 	fs.Parse(rest)
 
-	goArgs := []string{"test", "-json", "-tags", "grade", "-count", strconv.Itoa(*runs)}
-	if !*solution {
-		ov, _, err := overlay(root, []Lab{l})
-		if err != nil {
-			fatal(err)
-		}
-		defer os.RemoveAll(filepath.Dir(ov))
-		goArgs = append(goArgs, "-overlay", ov)
-	}
-	if *run != "" {
-		goArgs = append(goArgs, "-run", *run)
-	}
-	for _, d := range testDirs(root, l) {
-		goArgs = append(goArgs, "./"+d)
-	}
-	fmt.Printf("stress: lab %d, %d runs of every graded test...\n", l.N, *runs)
-	cmd := exec.Command("go", goArgs...)
-	cmd.Dir = root
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
+	items, err := labRubric(root, l)
 	if err != nil {
 		fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	sel, sub, err := selectRun(items, *run)
+	if err != nil {
 		fatal(err)
 	}
-	type tally struct {
-		pass, fail int
-		seeds      []string
+	sc := &score{lab: l, solution: *solution, run: *run, all: items, noMatch: len(sel) == 0}
+	if sc.noMatch {
+		sc.print(os.Stdout)
+		return 1
 	}
-	tallies := map[string]*tally{}
-	buf := map[string][]string{}
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var ev testEvent
-		if json.Unmarshal(sc.Bytes(), &ev) != nil || ev.Test == "" || strings.Contains(ev.Test, "/") {
-			continue
+	s, err := buildSuite(root, l, *solution)
+	if err != nil {
+		fatal(err)
+	}
+	defer s.close()
+	sc.broken = s.buildFailed()
+	sc.buildFailed = len(sc.broken) == len(s.dirs)
+	sc.paths, sc.goroot = s.paths, s.goroot
+	if len(sc.broken) > 0 {
+		fmt.Println()
+		sc.printBuild(os.Stdout)
+		if sc.buildFailed {
+			fmt.Println()
+			return 1
 		}
-		t := tallies[ev.Test]
-		if t == nil {
-			t = &tally{}
-			tallies[ev.Test] = t
-		}
-		switch ev.Action {
-		case "run":
-			buf[ev.Test] = nil
-		case "output":
-			buf[ev.Test] = append(buf[ev.Test], ev.Output)
-		case "pass":
-			t.pass++
-		case "fail":
-			t.fail++
-			o := Outcome{Output: buf[ev.Test]}
-			if s := o.seed(); s != "" {
-				t.seeds = append(t.seeds, s)
+	}
+	fmt.Printf("stress: lab %d, %d runs of each graded test", l.N, *runs)
+	if *run != "" {
+		fmt.Printf(" (RUN='%s' selects %d of %d)", *run, len(sel), len(items))
+	}
+	fmt.Printf("...\n\n")
+
+	outs := make([]*Outcome, len(sel))
+	errs := make([]error, len(sel))
+	var wg sync.WaitGroup
+	for _, d := range s.dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := s.bins[d]
+			if b.Path == "" {
+				return
 			}
-		}
-	}
-	cmd.Wait()
-	names := make([]string, 0, len(tallies))
-	for n := range tallies {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	failedAny := false
-	for _, n := range names {
-		t := tallies[n]
-		total := t.pass + t.fail
-		if total == 0 {
-			continue
-		}
-		fmt.Printf("  %-40s %5d/%-5d pass (%.1f%%)\n", n, t.pass, total, 100*float64(t.pass)/float64(total))
-		if t.fail > 0 {
-			failedAny = true
-			seeds := t.seeds
-			if len(seeds) > 10 {
-				seeds = seeds[:10]
+			for i, it := range sel {
+				if it.Package == d {
+					outs[i], errs[i] = s.runTest(b, it.Test, sub, *runs, nil)
+				}
 			}
-			if len(seeds) > 0 {
-				fmt.Printf("      failing seeds: %s\n", strings.Join(seeds, " "))
-				fmt.Printf("      replay: SEED=%s make test-chapter %d RUN='^%s$' VERBOSE=1\n", seeds[0], l.N, n)
-			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			fatal(err)
 		}
 	}
-	if failedAny {
+	width := 0
+	for _, it := range sel {
+		width = max(width, len(it.Test))
+	}
+	failed := false
+	for i, it := range sel {
+		failed = printStress(os.Stdout, sc, it, outs[i], *runs, width) || failed
+	}
+	fmt.Println()
+	if failed {
 		return 1
 	}
 	return 0
+}
+
+// printStress prints one test's line of a stress run, and for failures
+// the seeds and the command that replays the first; it reports whether
+// the test failed at all.
+func printStress(w io.Writer, sc *score, it Item, o *Outcome, runs, width int) bool {
+	fmt.Fprintf(w, "  %-*s  ", width, it.Test)
+	if o == nil {
+		fmt.Fprintf(w, "did not compile\n")
+		return true
+	}
+	var pass, fail, skip int
+	var fails []*Attempt
+	var crash *Attempt
+	for _, a := range o.Attempts {
+		switch a.Result {
+		case "pass":
+			pass++
+		case "fail":
+			fail++
+			fails = append(fails, a)
+		case "skip":
+			skip++
+		default:
+			crash = a
+		}
+	}
+	done := pass + fail + skip
+	// For a test with subtests (a nemesis runs 40 schedules), how many of
+	// them failed over all runs.
+	subs, subFails := 0, 0
+	for _, a := range o.Attempts {
+		subs += a.direct()
+		if a.Result == "fail" {
+			if l := a.failedLeaves(); l[0] != it.Test {
+				subFails += len(l)
+			}
+		}
+	}
+	subNote := ""
+	if subs > 0 && subFails > 0 {
+		subNote = fmt.Sprintf("%d of %d subtests", subFails, subs)
+	}
+	one := func(a *Attempt) row {
+		return row{Item: it, outcome: &Outcome{Test: it.Test, Attempts: []*Attempt{a}, Other: o.Other}}
+	}
+	switch {
+	case crash != nil || done < runs:
+		// The binary died (a panic ends the process, the runs after it
+		// never happen).
+		r := row{Item: it, outcome: &Outcome{Test: it.Test, Other: o.Other}}
+		var last *Attempt
+		if n := len(o.Attempts); n > 0 {
+			last = o.Attempts[n-1]
+			r = one(last)
+			if last.Result == "fail" {
+				fail--
+			}
+		}
+		fmt.Fprintf(w, "crashed in run %d of %d (%d passed, %d failed before it): %s\n", len(o.Attempts), runs, pass, fail, clip(sc.text(r.summary()), 90))
+		fmt.Fprintf(w, "      replay: %s\n", sc.replay(last, it.Test))
+		return true
+	case done == 0:
+		fmt.Fprintf(w, "did not run\n")
+		return true
+	case fail == 0 && skip == done:
+		fmt.Fprintf(w, "skipped (%d/%d runs)\n", skip, done)
+		return false
+	case fail == 0:
+		fmt.Fprintf(w, "passes %d/%d\n", pass, done)
+		return false
+	case fail == done:
+		if subNote != "" {
+			subNote = ", " + subNote
+		}
+		fmt.Fprintf(w, "always fails (%d/%d runs%s): %s\n", fail, done, subNote, clip(sc.text(one(fails[0]).summary()), 90))
+	default:
+		fmt.Fprintf(w, "fails %d of %d runs", fail, done)
+		if subNote != "" {
+			fmt.Fprintf(w, " (%s)", subNote)
+		}
+		var cases []string
+		for _, a := range fails {
+			leaf := a.failedLeaves()[0]
+			seed := a.seed(leaf)
+			switch {
+			case leaf != it.Test && seed != "":
+				cases = append(cases, fmt.Sprintf("%s (seed %s)", strings.TrimPrefix(leaf, it.Test+"/"), seed))
+			case seed != "":
+				cases = append(cases, seed)
+			}
+		}
+		if len(cases) > 0 {
+			more := ""
+			if len(cases) > 5 {
+				more = fmt.Sprintf(" … and %d more", len(cases)-5)
+				cases = cases[:5]
+			}
+			word := "seeds"
+			if strings.Contains(cases[0], "(seed") {
+				word = "failing subtests"
+			}
+			fmt.Fprintf(w, ": %s %s%s", word, strings.Join(cases, ", "), more)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "      first failure: %s\n", clip(sc.text(one(fails[0]).summary()), 100))
+	}
+	a := fails[0]
+	fmt.Fprintf(w, "      replay: %s\n", sc.replay(a, a.failedLeaves()[0]))
+	return true
 }
 
 func envInt(name string, def int) int {
