@@ -35,7 +35,7 @@ func rubricTable(l Lab, items []Item) string {
 		if rest, ok := strings.CutPrefix(file, l.labDir()+"/"); ok {
 			file = rest
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %d | %s |\n", it.Test, file, it.Points, mdCell(strings.TrimPrefix(it.Summary, it.Test+" ")))
+		fmt.Fprintf(&b, "| %s | `%s` | %d | %s |\n", it.Test, file, it.Points, mdCell(it.checks()))
 	}
 	fmt.Fprintf(&b, "| **total** | | **%d** | |\n", total)
 	return b.String()

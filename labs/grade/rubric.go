@@ -101,6 +101,16 @@ func labRubric(root string, l Lab) ([]Item, error) {
 	return items, nil
 }
 
+// checks is the summary without the test's name it starts with
+// ("TestX checks…" or "TestX: five servers…").
+func (it Item) checks() string {
+	s, ok := strings.CutPrefix(it.Summary, it.Test)
+	if !ok {
+		return it.Summary
+	}
+	return strings.TrimLeft(s, ": ")
+}
+
 func hasGradeTag(src string) bool {
 	for _, line := range strings.Split(src, "\n") {
 		line = strings.TrimSpace(line)

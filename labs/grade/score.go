@@ -361,7 +361,7 @@ func (sc *score) printBuild(w io.Writer) {
 
 func (sc *score) printFailure(w io.Writer, r row) {
 	fmt.Fprintf(w, "\n  %s", r.Test)
-	if sum := strings.TrimPrefix(r.Summary, r.Test+" "); sum != "" {
+	if sum := r.checks(); sum != "" {
 		fmt.Fprintf(w, " — %s", clip(sum, 110))
 	}
 	fmt.Fprintln(w)
