@@ -127,7 +127,7 @@ func (b *Broker) ClusterID() string { return b.clusterID }
 
 // Close stops accepting, closes every connection (waiting fetches return
 // first), then flushes every log, writes the checkpoints and the clean
-// shutdown marker (kafka.md §3), so that the next start skips recovery.
+// shutdown marker (docs/reference/kafka.md §3), so that the next start skips recovery.
 // It is safe to call more than once.
 func (b *Broker) Close() error {
 	b.once.Do(func() {

@@ -18,7 +18,7 @@ import (
 // handles the request and queues the response, and a writer goroutine
 // that sends the queued responses in order. Requests are handled one at
 // a time, in arrival order, so responses leave in request order — what
-// every client's correlation-id check expects (kafka.md §1.1) — while a
+// every client's correlation-id check expects (docs/reference/kafka.md §1.1) — while a
 // client may pipeline as many requests as it likes.
 type conn struct {
 	b   *Broker
@@ -32,7 +32,7 @@ func newConn(b *Broker, nc net.Conn) *conn {
 		out: make(chan *frame, 64)}
 }
 
-// requestHeader is request header v1 (kafka.md §1.1): api_key,
+// requestHeader is request header v1 (docs/reference/kafka.md §1.1): api_key,
 // api_version, correlation_id, client_id (nullable int16 string).
 type requestHeader struct {
 	key      int16
@@ -149,7 +149,7 @@ func (b *Broker) handle(frame []byte, c *conn) (*frame, error) {
 	}
 	if h.key == apiVersionsKey && h.version > apiVersionsMax {
 		// Answered without reading the body: a newer client's body may
-		// use a layout we do not know (kafka.md §1.2).
+		// use a layout we do not know (docs/reference/kafka.md §1.2).
 		return responseFrame(h.corr, unsupportedApiVersions()), nil
 	}
 	if !supported(h.key, h.version) {

@@ -47,5 +47,5 @@
 //   - Close writes the checkpoints and the clean-shutdown marker only
 //     after every connection and background loop has stopped.
 //
-// Reference: kafka.md §1 (wire protocol), §2 (formats), §3 (storage).
+// Reference: docs/reference/kafka.md §1 (wire protocol), §2 (formats), §3 (storage).
 package broker

@@ -9,7 +9,7 @@ import (
 	"github.com/zkafka/zkafka/kafka/log"
 )
 
-// fetch answers Fetch v4-11 (kafka.md §1.3, §2 "Fetch truncation").
+// fetch answers Fetch v4-11 (docs/reference/kafka.md §1.3, §2 "Fetch truncation").
 //
 // What is read: for each partition, whole batches from the fetch offset
 // up to the high watermark — in standalone mode the log end offset, and
@@ -26,7 +26,7 @@ import (
 //
 // Fetch sessions (KIP-227) are not implemented: the answer's session id is
 // 0, which tells kgo to send full fetches, and librdkafka 2.0 never asks
-// (kafka.md §1.3 gotcha 4). A client naming a session gets
+// (docs/reference/kafka.md §1.3 gotcha 4). A client naming a session gets
 // FETCH_SESSION_ID_NOT_FOUND.
 //
 // The batches are not copied into the response: the response is encoded

@@ -17,7 +17,7 @@ import (
 // the CRC), and a fetch returns exactly those bytes with the high
 // watermark, last stable offset and log start offset.
 //
-// Reference: kafka.md §2 "Broker rewrites"; AK Log.append.
+// Reference: docs/reference/kafka.md §2 "Broker rewrites"; AK Log.append.
 func TestProduceFetchRoundTrip(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -59,7 +59,7 @@ func TestProduceFetchRoundTrip(t *testing.T) {
 // nothing; an unknown partition UNKNOWN_TOPIC_OR_PARTITION; bad acks
 // INVALID_REQUIRED_ACKS.
 //
-// Reference: kafka.md §1.3 error codes; AK LogValidator.
+// Reference: docs/reference/kafka.md §1.3 error codes; AK LogValidator.
 func TestProduceErrors(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -99,7 +99,7 @@ func TestProduceErrors(t *testing.T) {
 // or response limit (KIP-74), later ones only if they fit; the response
 // limit is shared across partitions.
 //
-// Reference: kafka.md §2 "Fetch truncation"; AK ReplicaManager.readFromLocalLog.
+// Reference: docs/reference/kafka.md §2 "Fetch truncation"; AK ReplicaManager.readFromLocalLog.
 func TestFetchWholeBatches(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -146,7 +146,7 @@ func TestFetchWholeBatches(t *testing.T) {
 // TestFetchErrors: out-of-range offsets, unknown partitions and stale or
 // future leader epochs are per-partition errors.
 //
-// Reference: kafka.md §1.3 error codes, §4 KIP-320.
+// Reference: docs/reference/kafka.md §1.3 error codes, §4 KIP-320.
 func TestFetchErrors(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -192,7 +192,7 @@ func TestFetchErrors(t *testing.T) {
 // one of its partitions wakes it at once (no fake time passes), and
 // without one it answers empty after exactly max_wait.
 //
-// Reference: kafka.md §1.3; AK DelayedFetch.tryComplete.
+// Reference: docs/reference/kafka.md §1.3; AK DelayedFetch.tryComplete.
 func TestLongPoll(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		consumer, producer := dial(t, b), dial(t, b)
@@ -252,7 +252,7 @@ func TestLongPoll(t *testing.T) {
 // TestListOffsets: earliest, latest, by timestamp (the first record at or
 // after it, with its timestamp; -1 past the end), per-partition errors.
 //
-// Reference: kafka.md §1.3; AK Log.fetchOffsetByTimestamp; franz-go#706.
+// Reference: docs/reference/kafka.md §1.3; AK Log.fetchOffsetByTimestamp; franz-go#706.
 func TestListOffsets(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)

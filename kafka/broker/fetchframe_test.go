@@ -21,7 +21,7 @@ import (
 // same bytes inline — random topics, partitions, aborted transactions and
 // section sizes (zero included).
 //
-// Reference: kafka.md §3 "sendfile"; AK FetchResponse (v4-11 layout).
+// Reference: docs/reference/kafka.md §3 "sendfile"; AK FetchResponse (v4-11 layout).
 func TestFetchFrameMatchesKmsg(t *testing.T) {
 	r := sim.Rand(t)
 	mem := vfs.NewMem()

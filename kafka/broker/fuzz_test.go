@@ -17,7 +17,7 @@ import (
 // request of every API and version we serve, and damaged copies) runs
 // under plain go test.
 //
-// Reference: kafka.md §1.1; the standard "bad input never panics".
+// Reference: docs/reference/kafka.md §1.1; the standard "bad input never panics".
 func FuzzRequest(f *testing.F) {
 	fmtr := kmsg.NewRequestFormatter(kmsg.FormatterClientID("fuzz"))
 	add := func(req kmsg.Request) {

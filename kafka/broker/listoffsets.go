@@ -10,7 +10,7 @@ import (
 // offset are both the log end, so read_committed changes nothing), else
 // the first offset whose timestamp is at or after it, with that
 // timestamp, or -1 when there is none.
-// Reference: kafka.md §1.3; AK KafkaApis.handleListOffsetRequestV1AndAbove.
+// Reference: docs/reference/kafka.md §1.3; AK KafkaApis.handleListOffsetRequestV1AndAbove.
 func (b *Broker) listOffsets(r *kmsg.ListOffsetsRequest) kmsg.Response {
 	resp := kmsg.NewPtrListOffsetsResponse()
 	resp.Version = r.Version

@@ -10,7 +10,7 @@ import (
 // metadata answers Metadata v0-8: this broker, the cluster id, the
 // controller (this broker) and the requested topics.
 //
-// Which topics (kafka.md §1.3 gotcha 5): in v0 an empty list means all;
+// Which topics (docs/reference/kafka.md §1.3 gotcha 5): in v0 an empty list means all;
 // from v1 a null list means all and an empty one none. An unknown topic
 // is created when auto.create.topics.enable is on and the request allows
 // it (v4+ allow_auto_topic_creation: librdkafka producers set it, its

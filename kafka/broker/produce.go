@@ -18,7 +18,7 @@ import (
 //
 // The batches are validated (CRC, lengths, record framing) and stamped in
 // place by the log; nothing is decoded into records or re-encoded.
-// Reference: kafka.md §1.1, §2, §4 "Acks".
+// Reference: docs/reference/kafka.md §1.1, §2, §4 "Acks".
 func (b *Broker) produce(r *kmsg.ProduceRequest) (kmsg.Response, error) {
 	resp := kmsg.NewPtrProduceResponse()
 	resp.Version = r.Version

@@ -12,7 +12,7 @@ import (
 // (kgo) get a v0 body with UNSUPPORTED_VERSION and the ApiVersions entry,
 // in response header v0.
 //
-// Reference: kafka.md §1.2; AK ApiVersionsRequest.getErrorResponse.
+// Reference: docs/reference/kafka.md §1.2; AK ApiVersionsRequest.getErrorResponse.
 func TestApiVersions(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -56,7 +56,7 @@ func TestApiVersions(t *testing.T) {
 // invalid names are INVALID_TOPIC_EXCEPTION; the broker is its own
 // controller and reports the cluster id.
 //
-// Reference: kafka.md §1.3 gotcha 5; AK KafkaApis.handleTopicMetadataRequest.
+// Reference: docs/reference/kafka.md §1.3 gotcha 5; AK KafkaApis.handleTopicMetadataRequest.
 func TestMetadataVersions(t *testing.T) {
 	testBroker(t, func(c *Config) {
 		c.NumPartitions = 2
@@ -175,7 +175,7 @@ func TestFramingErrorsCloseOnlyThatConnection(t *testing.T) {
 // TestPipelinedResponsesInOrder: requests sent back to back are answered
 // in order, whatever their kind.
 //
-// Reference: kafka.md §1.1 "Response order".
+// Reference: docs/reference/kafka.md §1.1 "Response order".
 func TestPipelinedResponsesInOrder(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)
@@ -199,7 +199,7 @@ func TestPipelinedResponsesInOrder(t *testing.T) {
 
 // TestAcksZero: acks=0 gets no response; an error closes the connection.
 //
-// Reference: kafka.md §1.1 "acks=0"; AK KafkaApis.handleProduceRequest.
+// Reference: docs/reference/kafka.md §1.1 "acks=0"; AK KafkaApis.handleProduceRequest.
 func TestAcksZero(t *testing.T) {
 	testBroker(t, nil, func(t *testing.T, b *Broker) {
 		c := dial(t, b)

@@ -111,7 +111,7 @@ func TestCreateTopics(t *testing.T) {
 // checkpoints; reopened, it finds its topics and continues the offsets.
 // After a crash (no Close) the logs are recovered from the disk as fsynced.
 //
-// Reference: kafka.md §3 "Checkpoint files", "Recovery".
+// Reference: docs/reference/kafka.md §3 "Checkpoint files", "Recovery".
 func TestRestart(t *testing.T) {
 	mem := vfs.NewMem()
 	cfg := func(c *Config) { c.FS = mem; c.LogDirs = []string{"/d1", "/d2"} }
@@ -151,7 +151,7 @@ func TestRestart(t *testing.T) {
 // log.retention.check.interval.ms and deletes segments older than
 // retention.ms, moving the log start offset.
 //
-// Reference: kafka.md §3 "Retention"; AK LogManager.cleanupLogs.
+// Reference: docs/reference/kafka.md §3 "Retention"; AK LogManager.cleanupLogs.
 func TestRetentionTimer(t *testing.T) {
 	mod := func(c *Config) {
 		c.RetentionCheckInterval = time.Minute

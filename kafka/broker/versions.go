@@ -13,7 +13,7 @@ const (
 	apiVersionsMax int16 = 2
 )
 
-// apiTable is Kafka 2.3's version table (kafka.md §1.3 "Recommendation")
+// apiTable is Kafka 2.3's version table (docs/reference/kafka.md §1.3 "Recommendation")
 // restricted to what this broker implements. Every version here is
 // non-flexible, so no request or response needs tagged fields.
 //
@@ -23,7 +23,7 @@ const (
 // OFFSET_TIME = ListOffsets 1). kafka-python infers "2.3" from Fetch 11
 // and then sends Produce 7 and Fetch 4 — both in range.
 //
-// Not advertised, on purpose (kafka.md §10: fakes that advertise what
+// Not advertised, on purpose (docs/reference/kafka.md §10: fakes that advertise what
 // they do not implement break clients): the group APIs (chapter 9) and
 // InitProducerId, so kgo produces without a producer id (gotcha 3).
 var apiTable = []apiRange{
@@ -55,7 +55,7 @@ func apiVersions(r *kmsg.ApiVersionsRequest) kmsg.Response {
 }
 
 // unsupportedApiVersions answers an ApiVersions newer than v2 the way a
-// real broker does (kafka.md §1.2; AK ApiVersionsRequest.getErrorResponse):
+// real broker does (docs/reference/kafka.md §1.2; AK ApiVersionsRequest.getErrorResponse):
 // a v0 body, UNSUPPORTED_VERSION, and (KIP-511) the one entry for
 // ApiVersions itself, so that kgo retries with v2 at once and librdkafka
 // with min(v-1, 2).

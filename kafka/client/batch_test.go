@@ -36,7 +36,7 @@ func testRecords(n int, t0 time.Time) []Record {
 // partitionLeaderEpoch -1, magic 2, producerId -1, offset deltas 0..n-1,
 // timestamps as deltas from the first) and the records as given.
 //
-// Reference: kafka.md §2 (RecordBatch v2); DefaultRecordBatch.java.
+// Reference: docs/reference/kafka.md §2 (RecordBatch v2); DefaultRecordBatch.java.
 func TestBuildBatchAsKmsgReadsIt(t *testing.T) {
 	t0 := time.UnixMilli(1_700_000_000_000)
 	recs := testRecords(7, t0)
@@ -109,7 +109,7 @@ func stamp(b []byte, base int64) []byte {
 // position gets: the records from that position on, the partial batch
 // dropped, and the next fetch offset just past the last whole batch.
 //
-// Reference: kafka.md §2 "Fetch truncation"; KIP-74.
+// Reference: docs/reference/kafka.md §2 "Fetch truncation"; KIP-74.
 func TestDecodeBatchesRoundTrip(t *testing.T) {
 	r := sim.Rand(t)
 	t0 := time.UnixMilli(1_700_000_000_000)
@@ -161,7 +161,7 @@ func TestDecodeBatchesRoundTrip(t *testing.T) {
 // TestDecodeBatchesRejectsBadCRC checks that a corrupted batch is an
 // error (check.crcs), not silently returned data.
 //
-// Reference: kafka.md §2 (CRC-32C over [21, end)).
+// Reference: docs/reference/kafka.md §2 (CRC-32C over [21, end)).
 func TestDecodeBatchesRejectsBadCRC(t *testing.T) {
 	b, _ := BuildBatch(nil, record.None, testRecords(3, time.UnixMilli(0)))
 	b[len(b)-1] ^= 0xff
@@ -174,7 +174,7 @@ func TestDecodeBatchesRejectsBadCRC(t *testing.T) {
 // TestDecodeBatchesSkipsControl checks that a control batch (a
 // transaction marker) yields no records but moves the position past it.
 //
-// Reference: kafka.md §2 (attributes bit 5).
+// Reference: docs/reference/kafka.md §2 (attributes bit 5).
 func TestDecodeBatchesSkipsControl(t *testing.T) {
 	opt := record.NoProducer(record.None, 0)
 	opt.Control = true

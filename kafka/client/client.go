@@ -26,7 +26,7 @@ type Config struct {
 	// AutoCreateTopics asks the broker to create missing topics when
 	// looking them up (Metadata v4+ allow_auto_topic_creation, honoured if
 	// the broker has auto.create.topics.enable). librdkafka producers, so
-	// kcat -P, ask for it; consumers do not (kafka.md §1.3 (d)).
+	// kcat -P, ask for it; consumers do not (docs/reference/kafka.md §1.3 (d)).
 	AutoCreateTopics bool
 }
 
@@ -359,7 +359,7 @@ type TopicSpec struct {
 	Configs           map[string]string
 }
 
-// CreateTopics creates topics through the controller (kafka.md §1.3 (d):
+// CreateTopics creates topics through the controller (docs/reference/kafka.md §1.3 (d):
 // other brokers answer NOT_CONTROLLER) and waits for the broker's answer.
 // Per-topic failures are joined; each is an *Error (errors.Is(err,
 // kerr.TopicAlreadyExists) for a topic that exists).

@@ -17,7 +17,7 @@ import (
 
 // conn is one TCP connection to one broker. Requests are pipelined: any
 // number may be in flight, and Kafka answers them in the order they were
-// sent (kafka.md §1.1: the broker mutes the socket until each response is
+// sent (docs/reference/kafka.md §1.1: the broker mutes the socket until each response is
 // written). So the connection keeps a FIFO of calls awaiting a response,
 // and one reader goroutine pops the head for every frame it reads, checking
 // that the correlation ids match — a mismatch means the stream is broken
@@ -61,7 +61,7 @@ const maxResponseBytes = 256 << 20
 // ourMax caps the versions we send below kmsg's maximum where a newer
 // version needs something this client does not do: Fetch 13+ and Produce
 // 13+ name topics by topic ID (KIP-516), which a ZooKeeper-era broker does
-// not have (kafka.md §1.3 note on kgo and Fetch).
+// not have (docs/reference/kafka.md §1.3 note on kgo and Fetch).
 var ourMax = map[int16]int16{0: 12, 1: 12}
 
 func maxVersionFor(r kmsg.Request) int16 {
@@ -109,7 +109,7 @@ func newConn(ctx context.Context, nc net.Conn, addr, clientID string) (*conn, er
 // ApiVersions we know. A broker that does not know that version answers
 // with a v0 body and UNSUPPORTED_VERSION, listing (since KIP-511) the
 // ApiVersions versions it does know; we retry with the highest common one
-// (kafka.md §1.2). Requests are synchronous here: the reader is not running.
+// (docs/reference/kafka.md §1.2). Requests are synchronous here: the reader is not running.
 func (c *conn) handshake() error {
 	version := kmsg.NewPtrApiVersionsRequest().MaxVersion()
 	for attempt := 0; attempt < 3; attempt++ {
@@ -207,7 +207,7 @@ func (c *conn) version(req kmsg.Request) (int16, error) {
 }
 
 // request sends req at the negotiated version and waits for its response.
-// A Produce with acks=0 gets no response (kafka.md §1.1): it returns
+// A Produce with acks=0 gets no response (docs/reference/kafka.md §1.1): it returns
 // (nil, nil) once written. If ctx ends first the call is abandoned — its
 // response will still be read and dropped, keeping the stream in order.
 func (c *conn) request(ctx context.Context, req kmsg.Request) (kmsg.Response, error) {

@@ -37,7 +37,7 @@ func pipeConn(t *testing.T, serve func(nc net.Conn) error) (*conn, chan error) {
 // v0 body naming key 18's range, we retry at v2, and then send each API at
 // the highest version both sides know.
 //
-// Reference: kafka.md §1.2 (franz-go's and librdkafka's fallback), §1.3.
+// Reference: docs/reference/kafka.md §1.2 (franz-go's and librdkafka's fallback), §1.3.
 func TestHandshakeFallsBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		cli, srv := net.Pipe()
@@ -80,7 +80,7 @@ func TestHandshakeFallsBack(t *testing.T) {
 // earlier responses (the fake broker reads all of them before answering)
 // and that each caller gets its own response, matched in order.
 //
-// Reference: kafka.md §1.1 "Response order".
+// Reference: docs/reference/kafka.md §1.1 "Response order".
 func TestPipelining(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const n = 20
@@ -139,7 +139,7 @@ func TestPipelining(t *testing.T) {
 // TestAbandonedRequestKeepsOrder checks that a caller giving up (its
 // context ends) does not shift the responses of later requests.
 //
-// Reference: kafka.md §1.1 (kafka-python's CorrelationIdError is what
+// Reference: docs/reference/kafka.md §1.1 (kafka-python's CorrelationIdError is what
 // happens otherwise).
 func TestAbandonedRequestKeepsOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -201,7 +201,7 @@ func TestAbandonedRequestKeepsOrder(t *testing.T) {
 // TestWrongCorrelationIDClosesConn checks that a response out of order
 // fails the call and the connection instead of being misattributed.
 //
-// Reference: kafka.md §1.1.
+// Reference: docs/reference/kafka.md §1.1.
 func TestWrongCorrelationIDClosesConn(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, done := pipeConn(t, func(nc net.Conn) error {
@@ -231,7 +231,7 @@ func TestWrongCorrelationIDClosesConn(t *testing.T) {
 // queued for a response (the broker sends none), so the next request's
 // response is matched to the next request.
 //
-// Reference: kafka.md §1.1 "acks=0".
+// Reference: docs/reference/kafka.md §1.1 "acks=0".
 func TestAcksZeroExpectsNoResponse(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, done := pipeConn(t, func(nc net.Conn) error {

@@ -363,7 +363,7 @@ func (co *Consumer) reset(ctx context.Context, k tp, from int64) error {
 // DecodeBatches decodes a fetch response's record bytes for one
 // partition: whole RecordBatch v2 batches back to back, possibly ending
 // in a partial batch the broker cut at max bytes (which is dropped,
-// kafka.md §2 "Fetch truncation"). Records below from are skipped, as are
+// docs/reference/kafka.md §2 "Fetch truncation"). Records below from are skipped, as are
 // control batches; each batch's CRC is checked (check.crcs). It returns
 // the records and the offset to fetch next.
 func DecodeBatches(topic string, partition int32, b []byte, from int64) ([]Record, int64, error) {

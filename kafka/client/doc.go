@@ -8,7 +8,7 @@
 //
 //  1. Connect. A conn dials one broker and first asks ApiVersions which
 //     versions of each API it speaks, starting with the newest
-//     ApiVersions we know and falling back as the broker says (kafka.md
+//     ApiVersions we know and falling back as the broker says (docs/reference/kafka.md
 //     §1.2). Every later request goes out at the highest version both
 //     sides know.
 //  2. Pipeline. Requests are encoded by franz-go's kmsg (never by hand)
@@ -42,6 +42,6 @@
 //   - Poll never returns a record below a partition's position, and
 //     advances the position past every whole batch it read.
 //
-// Reference: kafka.md §1 (wire protocol), §2 (RecordBatch v2), §6
+// Reference: docs/reference/kafka.md §1 (wire protocol), §2 (RecordBatch v2), §6
 // (partitioner).
 package client

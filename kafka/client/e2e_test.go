@@ -88,7 +88,7 @@ func consumeAll(t *testing.T, c *client.Client, topic string, partitions int32) 
 // keys, values, headers and timestamps, at the offsets the producer
 // reported, keyed records on murmur2's partition.
 //
-// Reference: kafka.md §1.3 (produce and consume scenarios), §2, §6.
+// Reference: docs/reference/kafka.md §1.3 (produce and consume scenarios), §2, §6.
 func TestProduceConsumeRoundTrip(t *testing.T) {
 	b := startBroker(t)
 	c := newClient(t, b)
@@ -151,7 +151,7 @@ func TestProduceConsumeRoundTrip(t *testing.T) {
 // TestSamePartitionsAsKgo checks that our producer and franz-go's
 // (whose murmur2 matches the Java client) put each key on the same partition.
 //
-// Reference: kafka.md §6.
+// Reference: docs/reference/kafka.md §6.
 func TestSamePartitionsAsKgo(t *testing.T) {
 	b := startBroker(t)
 	c := newClient(t, b)
@@ -183,7 +183,7 @@ func TestSamePartitionsAsKgo(t *testing.T) {
 // TestConsumeWhatKgoProduced checks our consumer against batches built
 // by another client (kgo: its own batching and compression).
 //
-// Reference: kafka.md §2.
+// Reference: docs/reference/kafka.md §2.
 func TestConsumeWhatKgoProduced(t *testing.T) {
 	b := startBroker(t)
 	c := newClient(t, b)
@@ -216,7 +216,7 @@ func TestConsumeWhatKgoProduced(t *testing.T) {
 // beginning, end, -N and s@ts) and that an out-of-range position is an
 // OFFSET_OUT_OF_RANGE error, or a reset when the consumer has a policy.
 //
-// Reference: kafka.md §1.3 (ListOffsets -2 earliest, -1 latest), §3.
+// Reference: docs/reference/kafka.md §1.3 (ListOffsets -2 earliest, -1 latest), §3.
 func TestOffsets(t *testing.T) {
 	b := startBroker(t)
 	c := newClient(t, b)
@@ -280,7 +280,7 @@ func TestOffsets(t *testing.T) {
 // TestErrors checks that Kafka error codes surface as errors.Is-able
 // kerr sentinels.
 //
-// Reference: kafka.md §1.3 "Error codes".
+// Reference: docs/reference/kafka.md §1.3 "Error codes".
 func TestErrors(t *testing.T) {
 	b := startBroker(t)
 	c := newClient(t, b)

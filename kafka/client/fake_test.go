@@ -60,7 +60,7 @@ func writeResp(nc net.Conn, corr int32, resp kmsg.Response) error {
 }
 
 // versionsResp is an ApiVersions response advertising Kafka 2.3's table
-// (kafka.md §1.3 "Recommendation").
+// (docs/reference/kafka.md §1.3 "Recommendation").
 func versionsResp(version int16) *kmsg.ApiVersionsResponse {
 	resp := kmsg.NewPtrApiVersionsResponse()
 	resp.SetVersion(version)

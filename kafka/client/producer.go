@@ -14,7 +14,7 @@ import (
 )
 
 // Acks is the produce request's acks: how many replicas must have a batch
-// before the leader answers (kafka.md §4 "Acks").
+// before the leader answers (docs/reference/kafka.md §4 "Acks").
 type Acks int16
 
 const (
@@ -357,7 +357,7 @@ func recordsOf(prs []*pending) []Record {
 // BuildBatch encodes recs as one RecordBatch v2, as a producer sends it:
 // baseOffset 0, partitionLeaderEpoch -1, no producer id, offset deltas
 // 0..n-1, the first record's timestamp as baseTimestamp and the others as
-// deltas from it (kafka.md §2). It appends the batch to dst.
+// deltas from it (docs/reference/kafka.md §2). It appends the batch to dst.
 func BuildBatch(dst []byte, codec record.Codec, recs []Record) ([]byte, error) {
 	if len(recs) == 0 {
 		return dst, errors.New("client: a batch needs at least one record")

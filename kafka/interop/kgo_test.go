@@ -75,7 +75,7 @@ func consumeN(t *testing.T, b *broker.Broker, topic string, n int, opts ...kgo.O
 // idempotent producer falling back to no producer id because the broker
 // does not advertise InitProducerId.
 //
-// Reference: kafka.md §1.3 gotcha 3 (kgo idempotence), §2 (RecordBatch v2,
+// Reference: docs/reference/kafka.md §1.3 gotcha 3 (kgo idempotence), §2 (RecordBatch v2,
 // codecs).
 func TestKgoProduceConsume(t *testing.T) {
 	b := startBroker(t, nil)
@@ -117,7 +117,7 @@ func TestKgoProduceConsume(t *testing.T) {
 // several responses (KIP-74: whole batches, the first even if larger than
 // the fetch limit).
 //
-// Reference: kafka.md §2 "Fetch truncation".
+// Reference: docs/reference/kafka.md §2 "Fetch truncation".
 func TestKgoLargeBatches(t *testing.T) {
 	b := startBroker(t, nil)
 	r := sim.Rand(t)
@@ -149,7 +149,7 @@ func TestKgoLargeBatches(t *testing.T) {
 // TestKgoListOffsetsAndSeek: ListOffsets earliest/latest/by time through
 // kgo's admin path, then a consumer starting at a given offset.
 //
-// Reference: kafka.md §1.3 (ListOffsets); AK Log.fetchOffsetByTimestamp.
+// Reference: docs/reference/kafka.md §1.3 (ListOffsets); AK Log.fetchOffsetByTimestamp.
 func TestKgoListOffsetsAndSeek(t *testing.T) {
 	b := startBroker(t, nil)
 	const topic = "offsets"
@@ -199,7 +199,7 @@ func TestKgoListOffsetsAndSeek(t *testing.T) {
 // num.partitions; with auto-creation disabled the produce fails with
 // UNKNOWN_TOPIC_OR_PARTITION.
 //
-// Reference: kafka.md §1.3 scenario (d).
+// Reference: docs/reference/kafka.md §1.3 scenario (d).
 func TestKgoAutoCreate(t *testing.T) {
 	b := startBroker(t, func(c *broker.Config) { c.NumPartitions = 3 })
 	cl := newClient(t, b, kgo.AllowAutoTopicCreation())

@@ -52,7 +52,7 @@ func run(t *testing.T, stdin string, name string, args ...string) string {
 // partition (auto-creating the topic), consumes them from the beginning
 // to the end, and lists metadata.
 //
-// Reference: kafka.md §1.2 (librdkafka sends ApiVersions v3 and falls
+// Reference: docs/reference/kafka.md §1.2 (librdkafka sends ApiVersions v3 and falls
 // back), §1.3 (librdkafka's ranges and feature map).
 func TestKcat(t *testing.T) {
 	kcat := needKcat(t)
@@ -103,7 +103,7 @@ func TestKcat(t *testing.T) {
 // answer, produces (keyed, gzip), and consumes with assign + seek and
 // with a group-less subscription from the earliest offset.
 //
-// Reference: kafka.md §1.3 gotcha 2 (kafka-python's version inference).
+// Reference: docs/reference/kafka.md §1.3 gotcha 2 (kafka-python's version inference).
 func TestKafkaPython(t *testing.T) {
 	needKafkaPython(t)
 	b := startBroker(t, nil)

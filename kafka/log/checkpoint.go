@@ -12,7 +12,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// Checkpoint files in the log.dir root (kafka.md §3 "Checkpoint files";
+// Checkpoint files in the log.dir root (docs/reference/kafka.md §3 "Checkpoint files";
 // AK CheckpointFile.scala, OffsetCheckpointFile.scala):
 //
 //	0                  version

@@ -7,7 +7,7 @@ import (
 
 // Config is a partition log's configuration: Kafka's topic-level keys
 // (broker-level log.* defaults in parentheses), with Kafka's defaults.
-// Reference: kafka.md §3 "Defaults"; AK KafkaConfig.Defaults, LogConfig.
+// Reference: docs/reference/kafka.md §3 "Defaults"; AK KafkaConfig.Defaults, LogConfig.
 type Config struct {
 	// SegmentBytes (segment.bytes; log.segment.bytes): roll when the
 	// active segment would grow past this. Default 1 GiB.

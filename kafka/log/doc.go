@@ -56,6 +56,6 @@
 //   - No goroutines, no clocks: time is a parameter (ms). All I/O goes
 //     through labs/sim/vfs, so tests can crash the disk (vfs.Mem).
 //
-// Reference: kafka.md §2 (record formats), §3 (storage layout); AK 2.8
+// Reference: docs/reference/kafka.md §2 (record formats), §3 (storage layout); AK 2.8
 // Log.scala, LogSegment.scala, OffsetIndex.scala, TimeIndex.scala.
 package log

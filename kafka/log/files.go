@@ -12,7 +12,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// File naming (kafka.md §3 "Directory"; AK Log.filenamePrefixFromOffset):
+// File naming (docs/reference/kafka.md §3 "Directory"; AK Log.filenamePrefixFromOffset):
 // a partition lives in <log.dir>/<topic>-<partition>/, each segment in
 // files named by its base offset as 20 zero-padded digits, so a directory
 // listing is in offset order.

@@ -13,7 +13,7 @@ import (
 // every batch validates, whose offsets are contiguous, and that accepts
 // and serves a new append. With a clean-shutdown marker the files are
 // trusted, so only "no panic" is checked there.
-// Reference: kafka.md §3 "Recovery"; AK Log.recoverLog, LogSegment.recover.
+// Reference: docs/reference/kafka.md §3 "Recovery"; AK Log.recoverLog, LogSegment.recover.
 func FuzzRecover(f *testing.F) {
 	good := append(record.Simple(1000, []byte("a"), []byte("b")), record.Simple(2000, []byte("c"))...)
 	f.Add(3, []byte{}, []byte{})

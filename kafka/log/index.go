@@ -9,7 +9,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// The two sparse indexes of a segment (kafka.md §3). Both live in memory
+// The two sparse indexes of a segment (docs/reference/kafka.md §3). Both live in memory
 // as a slice — the source of truth while the segment is open — and on disk
 // as fixed-size big-endian entries appended to a file, so a restart can
 // load them instead of re-reading the log.

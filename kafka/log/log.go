@@ -75,7 +75,7 @@ var ErrOffline = errors.New("log: offline after an I/O error")
 // the first truncation are deleted. Leftover files (Kafka's .deleted,
 // .cleaned, .swap; indexes without a .log) are removed. When Open returns,
 // everything in the log is durable and the recovery point is its end.
-// Reference: kafka.md §3 "Recovery"; AK Log.loadSegments, Log.recoverLog.
+// Reference: docs/reference/kafka.md §3 "Recovery"; AK Log.loadSegments, Log.recoverLog.
 func Open(fsys vfs.FS, dir string, cfg Config, rec Recovery, nowMs int64) (*Log, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func (l *Log) fail(err error) error {
 // *record.Error (CORRUPT_MESSAGE), a batch above max.message.bytes with
 // MESSAGE_TOO_LARGE, a request above segment.bytes with
 // RECORD_LIST_TOO_LARGE.
-// Reference: kafka.md §2-3; AK Log.append, LogValidator.
+// Reference: docs/reference/kafka.md §2-3; AK Log.append, LogValidator.
 func (l *Log) Append(batches []byte, leaderEpoch int32, nowMs int64) (AppendInfo, error) {
 	if l.failed != nil {
 		return AppendInfo{}, l.failed
@@ -473,7 +473,7 @@ func (l *Log) floor(offset int64) int {
 // records below the offset they asked for. Reading at the log end gives
 // an empty Section; outside [StartOffset, EndOffset] gives
 // OFFSET_OUT_OF_RANGE.
-// Reference: kafka.md §2 "Fetch truncation"; AK Log.read.
+// Reference: docs/reference/kafka.md §2 "Fetch truncation"; AK Log.read.
 func (l *Log) Read(offset int64, maxBytes int, maxOffset int64, minOneBatch bool) (Section, error) {
 	if l.failed != nil {
 		return Section{}, l.failed
@@ -511,7 +511,7 @@ func (l *Log) Read(offset int64, maxBytes int, maxOffset int64, minOneBatch bool
 	return Section{}, nil
 }
 
-// ListOffsets timestamps with special meanings (kafka.md §1.3).
+// ListOffsets timestamps with special meanings (docs/reference/kafka.md §1.3).
 const (
 	Latest   int64 = -1 // the log end offset
 	Earliest int64 = -2 // the log start offset
@@ -615,7 +615,7 @@ func (l *Log) deleteSegments(segs []*segment) error {
 // log is larger than retention.bytes. The active segment is never
 // deleted. It returns how many segments went, and moves the log start
 // offset to the first remaining segment.
-// Reference: kafka.md §3 "Retention"; AK Log.deleteRetentionMsBreachedSegments,
+// Reference: docs/reference/kafka.md §3 "Retention"; AK Log.deleteRetentionMsBreachedSegments,
 // deleteRetentionSizeBreachedSegments.
 func (l *Log) DeleteOldSegments(nowMs int64) (int, error) {
 	if l.failed != nil {

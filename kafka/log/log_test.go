@@ -17,7 +17,7 @@ import (
 // TestFileNames checks Kafka's naming: %020d segment files in
 // <topic>-<partition>.
 //
-// Reference: kafka.md §3 "Directory"; AK Log.filenamePrefixFromOffset
+// Reference: docs/reference/kafka.md §3 "Directory"; AK Log.filenamePrefixFromOffset
 func TestFileNames(t *testing.T) {
 	mem := vfs.NewMem()
 	l := mustOpen(t, mem, smallConfig(), Recovery{})
@@ -54,7 +54,7 @@ func TestFileNames(t *testing.T) {
 
 // TestAppendAssignsOffsets checks offsets, epochs and the on-disk bytes.
 //
-// Reference: kafka.md §2 "Broker rewrites"
+// Reference: docs/reference/kafka.md §2 "Broker rewrites"
 func TestAppendAssignsOffsets(t *testing.T) {
 	mem := vfs.NewMem()
 	l := mustOpen(t, mem, DefaultConfig(), Recovery{})
@@ -86,7 +86,7 @@ func TestAppendAssignsOffsets(t *testing.T) {
 // TestAppendRejects checks that invalid requests are refused whole, with
 // Kafka's error codes, and leave the log untouched.
 //
-// Reference: kafka.md §1.3 error codes; AK LogValidator
+// Reference: docs/reference/kafka.md §1.3 error codes; AK LogValidator
 func TestAppendRejects(t *testing.T) {
 	l := mustOpen(t, vfs.NewMem(), DefaultConfig(), Recovery{})
 	good := mkBatch(1, 2, 10)
@@ -118,7 +118,7 @@ func TestAppendRejects(t *testing.T) {
 
 // TestIndexAppendRule checks when entries are added and what they map.
 //
-// Reference: kafka.md §3 "Append rule"; AK LogSegment.append
+// Reference: docs/reference/kafka.md §3 "Append rule"; AK LogSegment.append
 func TestIndexAppendRule(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.IndexIntervalBytes = 250
@@ -152,7 +152,7 @@ func TestIndexAppendRule(t *testing.T) {
 
 // TestRollRules checks each roll trigger.
 //
-// Reference: kafka.md §3 "Roll"; AK LogSegment.shouldRoll
+// Reference: docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll
 func TestRollRules(t *testing.T) {
 	b := mkBatch(1000, 1, 100)
 	t.Run("segment.bytes", func(t *testing.T) {
@@ -207,7 +207,7 @@ func TestRollRules(t *testing.T) {
 // TestReadKIP74 checks that the first batch comes whole even above
 // maxBytes, and that later batches never exceed it.
 //
-// Reference: kafka.md §2 "Fetch truncation" (KIP-74)
+// Reference: docs/reference/kafka.md §2 "Fetch truncation" (KIP-74)
 func TestReadKIP74(t *testing.T) {
 	l := mustOpen(t, vfs.NewMem(), DefaultConfig(), Recovery{})
 	big, small := mkBatch(1, 1, 1000), mkBatch(2, 1, 10)
@@ -237,7 +237,7 @@ func TestReadKIP74(t *testing.T) {
 // TestOffsetForTimestamp checks ListOffsets semantics, including
 // non-monotonic producer timestamps.
 //
-// Reference: kafka.md §1.3; AK Log.fetchOffsetByTimestamp; franz-go#706
+// Reference: docs/reference/kafka.md §1.3; AK Log.fetchOffsetByTimestamp; franz-go#706
 func TestOffsetForTimestamp(t *testing.T) {
 	cfg := smallConfig()
 	l := mustOpen(t, vfs.NewMem(), cfg, Recovery{})
@@ -258,7 +258,7 @@ func TestOffsetForTimestamp(t *testing.T) {
 // TestRetention checks time and size retention delete whole old segments
 // and never the active one.
 //
-// Reference: kafka.md §3 "Retention"
+// Reference: docs/reference/kafka.md §3 "Retention"
 func TestRetention(t *testing.T) {
 	cfg := smallConfig()
 	l := mustOpen(t, vfs.NewMem(), cfg, Recovery{})
@@ -317,7 +317,7 @@ func TestTruncateTo(t *testing.T) {
 // TestCrashTornTail checks recovery: every flushed batch survives, an
 // unflushed tail torn anywhere is cut at the first invalid byte.
 //
-// Reference: kafka.md §3 "Recovery"; AK LogSegment.recover
+// Reference: docs/reference/kafka.md §3 "Recovery"; AK LogSegment.recover
 func TestCrashTornTail(t *testing.T) {
 	r := sim.Rand(t)
 	for iter := 0; iter < 50; iter++ {
@@ -365,7 +365,7 @@ func TestCrashTornTail(t *testing.T) {
 // a size update without data, or random bytes) is cut, and that a bad
 // CRC in an otherwise whole batch is caught.
 //
-// Reference: kafka.md §3 "Recovery" (inode size before data blocks)
+// Reference: docs/reference/kafka.md §3 "Recovery" (inode size before data blocks)
 func TestCrashGarbage(t *testing.T) {
 	for _, c := range []struct {
 		name   string
@@ -407,7 +407,7 @@ func TestCrashGarbage(t *testing.T) {
 // but before anything reached it, and a crash that loses the new
 // segment's unsynced name.
 //
-// Reference: kafka.md §3; vfs durability contract
+// Reference: docs/reference/kafka.md §3; vfs durability contract
 func TestCrashMidRoll(t *testing.T) {
 	mem := vfs.NewMem()
 	cfg := smallConfig()
@@ -450,7 +450,7 @@ func TestCrashMidRoll(t *testing.T) {
 
 // TestDirCleanShutdown checks the marker protocol and checkpoints.
 //
-// Reference: kafka.md §3 "Checkpoint files", "Recovery"
+// Reference: docs/reference/kafka.md §3 "Checkpoint files", "Recovery"
 func TestDirCleanShutdown(t *testing.T) {
 	mem := vfs.NewMem()
 	d, err := OpenDir(mem, "/kafka", smallConfig(), 0)
@@ -494,7 +494,7 @@ func TestDirCleanShutdown(t *testing.T) {
 
 // TestCheckpointFormat round-trips the text format and rejects bad files.
 //
-// Reference: kafka.md §3; AK CheckpointFile
+// Reference: docs/reference/kafka.md §3; AK CheckpointFile
 func TestCheckpointFormat(t *testing.T) {
 	mem := vfs.NewMem()
 	in := map[TopicPartition]int64{{"a", 0}: 5, {"b-x", 2}: 1 << 40}

@@ -35,7 +35,7 @@ func hdr(b []byte) record.Header { h, _ := record.ParseHeader(b); return h }
 // flushes, crashes and reopens against the model. On failure it prints the
 // operations so far and the seed.
 //
-// Reference: kafka.md §3; doc.go invariants
+// Reference: docs/reference/kafka.md §3; doc.go invariants
 func TestModel(t *testing.T) {
 	r := sim.Rand(t)
 	for run := 0; run < 30; run++ {

@@ -58,7 +58,7 @@ func (s *segment) translateOffset(offset int64) (pos int64, h record.Header, fou
 // high watermark's position). With minOne the first batch is returned
 // even if it alone exceeds maxBytes (KIP-74), so a consumer is never
 // stuck behind a large batch. size 0 means nothing to return here.
-// Reference: kafka.md §2 "Fetch truncation"; AK LogSegment.read.
+// Reference: docs/reference/kafka.md §2 "Fetch truncation"; AK LogSegment.read.
 func (s *segment) read(offset, maxBytes, maxPos int64, minOne bool) (pos, size int64, err error) {
 	pos, h, found, err := s.translateOffset(offset)
 	if err != nil || !found {
@@ -88,7 +88,7 @@ func (s *segment) read(offset, maxBytes, maxPos int64, minOne bool) (pos, size i
 // with a timestamp >= ts: the time index gives where to start, then
 // batches are scanned, and in the first batch whose maxTimestamp reaches
 // ts, its records. found is false if no record in the segment qualifies.
-// Reference: kafka.md §1.3 (ListOffsets); AK LogSegment.findOffsetByTimestamp.
+// Reference: docs/reference/kafka.md §1.3 (ListOffsets); AK LogSegment.findOffsetByTimestamp.
 func (s *segment) findOffsetByTimestamp(ts, startOffset int64) (offset, timestamp int64, found bool, err error) {
 	te, err := s.timeIndex.lookup(ts)
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // many bytes were cut.
 //
 // Why the CRC and not just the sizes: after a power cut a file's size can
-// already cover blocks whose data never reached the disk (kafka.md §3
+// already cover blocks whose data never reached the disk (docs/reference/kafka.md §3
 // "Recovery"), so a batch that looks whole may hold zeros.
 // Reference: AK LogSegment.recover, Log.recoverLog.
 func (s *segment) recover() (truncated int64, err error) {

@@ -10,7 +10,7 @@ import (
 // Section is the answer to a fetch: a range of a segment file holding
 // whole batches, ready to be sent as they are. The broker writes the
 // Fetch response header, then the section — with sendfile when the file
-// is a real one and the destination a TCP connection (kafka.md §3
+// is a real one and the destination a TCP connection (docs/reference/kafka.md §3
 // "sendfile").
 //
 // A Section stays valid until the next call that changes the log

@@ -77,7 +77,7 @@ type appendInfo struct {
 // produce path: baseOffset from next on, one offset per record, and the
 // leader's epoch. Neither field is covered by the CRC, so the bytes stay
 // valid. Nothing is stamped unless every batch is valid.
-// Reference: kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
+// Reference: docs/reference/kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
 func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator) (appendInfo, error) {
 	info := appendInfo{firstOffset: next, lastOffset: next - 1, maxTimestamp: -1, offsetOfMaxTimestamp: -1}
 	// Validate everything first: a request is all or nothing.
@@ -118,7 +118,7 @@ func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator)
 // an entry when more than index.interval.bytes were appended since the
 // last one; it maps this append's largest offset to this append's start
 // position, and the time index records the largest timestamp so far.
-// Reference: kafka.md §3; AK LogSegment.append.
+// Reference: docs/reference/kafka.md §3; AK LogSegment.append.
 func (s *segment) append(batches []byte, info appendInfo) error {
 	if _, err := s.log.WriteAt(batches, s.size); err != nil {
 		return err
@@ -160,7 +160,7 @@ type rollParams struct {
 // #region should-roll
 
 // shouldRoll reports whether the append described by p must go to a new
-// segment (kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
+// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
 //   - the segment would grow past segment.bytes;
 //   - it is not empty and older than segment.ms, measured from its first
 //     batch's timestamp to the append's (or, without timestamps, from its

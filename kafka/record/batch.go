@@ -5,7 +5,7 @@ import (
 	"hash/crc32"
 )
 
-// Field offsets in a RecordBatch v2 (kafka.md §2).
+// Field offsets in a RecordBatch v2 (docs/reference/kafka.md §2).
 const (
 	offBaseOffset           = 0
 	offBatchLength          = 8
@@ -160,7 +160,7 @@ func SetPartitionLeaderEpoch(batch []byte, epoch int32) {
 // SetLogAppendTime turns batch into a LogAppendTime batch stamped with ts:
 // timestampType bit set, maxTimestamp = ts. Both fields are inside the
 // CRC, so the CRC is recomputed — the one rewrite that costs a pass over
-// the batch (kafka.md §2, "Broker rewrites").
+// the batch (docs/reference/kafka.md §2, "Broker rewrites").
 func SetLogAppendTime(batch []byte, ts int64) {
 	a := binary.BigEndian.Uint16(batch[offAttributes:]) | uint16(attrLogAppendTime)
 	binary.BigEndian.PutUint16(batch[offAttributes:], a)

@@ -11,7 +11,7 @@
 // the normal path, which is why the two fields it must change sit before
 // the CRC.
 //
-// The layout (big-endian; reference: kafka.md §2, DefaultRecordBatch.java):
+// The layout (big-endian; reference: docs/reference/kafka.md §2, DefaultRecordBatch.java):
 //
 //	off  size field
 //	  0     8 baseOffset            set by the broker, outside the CRC

@@ -9,7 +9,7 @@ import (
 // never panic, and a batch they accept must decode to the records it
 // counts and re-encode to the same bytes.
 //
-// Reference: kafka.md §2
+// Reference: docs/reference/kafka.md §2
 func FuzzValidate(f *testing.F) {
 	f.Add(Simple(1, []byte("hello"), nil, []byte{}))
 	for _, c := range []Codec{Gzip, Snappy, LZ4, Zstd} {

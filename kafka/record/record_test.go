@@ -74,7 +74,7 @@ func kmsgBatch(opt BatchOptions, recs []Record) []byte {
 // TestBuildMatchesKmsg checks our encoder byte for byte against kmsg's,
 // and our parser against kmsg's decoder, over random batches.
 //
-// Reference: kafka.md §2; DefaultRecordBatch.java, DefaultRecord.java
+// Reference: docs/reference/kafka.md §2; DefaultRecordBatch.java, DefaultRecord.java
 func TestBuildMatchesKmsg(t *testing.T) {
 	r := sim.Rand(t)
 	for iter := 0; iter < 200; iter++ {
@@ -122,7 +122,7 @@ func TestBuildMatchesKmsg(t *testing.T) {
 // TestCodecsRoundTrip builds a batch with every codec, validates it, and
 // reads back the records.
 //
-// Reference: kafka.md §2 (attributes bits 0-2)
+// Reference: docs/reference/kafka.md §2 (attributes bits 0-2)
 func TestCodecsRoundTrip(t *testing.T) {
 	r := sim.Rand(t)
 	for _, c := range []Codec{None, Gzip, Snappy, LZ4, Zstd} {
@@ -153,7 +153,7 @@ func TestCodecsRoundTrip(t *testing.T) {
 // TestSnappyXerial decodes snappy-java's framing, which the Java producer
 // writes, as well as raw blocks.
 //
-// Reference: kafka.md §2; snappy-java SnappyOutputStream
+// Reference: docs/reference/kafka.md §2; snappy-java SnappyOutputStream
 func TestSnappyXerial(t *testing.T) {
 	raw := bytes.Repeat([]byte("kafka "), 1000)
 	block, _ := Compress(nil, Snappy, raw[:3000])
@@ -186,7 +186,7 @@ func fixCRC(b []byte) []byte {
 // TestValidateRejects checks each produce-path check fires with
 // CORRUPT_MESSAGE.
 //
-// Reference: kafka.md §2; AK LogValidator.validateBatch, DefaultRecordBatch.ensureValid
+// Reference: docs/reference/kafka.md §2; AK LogValidator.validateBatch, DefaultRecordBatch.ensureValid
 func TestValidateRejects(t *testing.T) {
 	good := func() []byte { return Simple(1000, []byte("a"), []byte("bb"), []byte("ccc")) }
 	twoRecs := func() []byte {
@@ -281,7 +281,7 @@ func TestValidateRejects(t *testing.T) {
 // TestStampKeepsCRC checks that baseOffset and partitionLeaderEpoch lie
 // outside the CRC, and that LogAppendTime recomputes it.
 //
-// Reference: kafka.md §2 "Broker rewrites"
+// Reference: docs/reference/kafka.md §2 "Broker rewrites"
 func TestStampKeepsCRC(t *testing.T) {
 	b := Simple(1000, []byte("x"), []byte("y"))
 	SetBaseOffset(b, 1<<40)
@@ -330,7 +330,7 @@ func TestSplit(t *testing.T) {
 // TestVarint checks zigzag varints against encoding/binary (the same
 // encoding) and Kafka's 5/10-byte bounds.
 //
-// Reference: kafka.md §2; ByteUtils.readVarint
+// Reference: docs/reference/kafka.md §2; ByteUtils.readVarint
 func TestVarint(t *testing.T) {
 	r := sim.Rand(t)
 	vals := []int64{0, -1, 1, 63, -64, 64, 1<<31 - 1, -1 << 31, 1<<63 - 1, -1 << 63}

@@ -10,7 +10,7 @@ type Validator struct {
 }
 
 // Validate checks one whole batch as a broker does before appending a
-// producer's batch (Reference: kafka.md §2; AK LogValidator.validateBatch
+// producer's batch (Reference: docs/reference/kafka.md §2; AK LogValidator.validateBatch
 // and validateRecord, DefaultRecordBatch.ensureValid):
 //
 //   - the header parses, magic is 2, batchLength+12 is exactly len(batch);

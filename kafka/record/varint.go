@@ -5,7 +5,7 @@ package record
 // encoding/binary's Varint, but Kafka bounds them: a varint (int32 field)
 // has at most 5 bytes, a varlong (int64 field) at most 10. We decode by
 // hand to enforce those bounds and to say which field was bad.
-// Reference: kafka.md §2; ByteUtils.readVarint / readVarlong.
+// Reference: docs/reference/kafka.md §2; ByteUtils.readVarint / readVarlong.
 
 // readVarlong decodes a zigzag varlong from b. n is the bytes used; n == 0
 // means b ended too early or the varint is longer than 10 bytes.

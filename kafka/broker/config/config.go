@@ -8,7 +8,7 @@
 // Unknown (Kafka logs "supplied but isn't a known config") rather than
 // refused, so a stock Kafka config file loads.
 //
-// Reference: AK 2.8 KafkaConfig (key names and defaults), kafka.md §3
+// Reference: AK 2.8 KafkaConfig (key names and defaults), docs/reference/kafka.md §3
 // "Defaults"; java.util.Properties.load for the format.
 package config
 

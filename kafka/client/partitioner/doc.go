@@ -13,6 +13,6 @@
 //     little-endian 4-byte words, the tail mixed with fallthrough.
 //   - ForKey returns a partition in [0, n) for every key and n > 0.
 //
-// Reference: kafka.md §6; AK Utils.murmur2, Utils.toPositive,
+// Reference: docs/reference/kafka.md §6; AK Utils.murmur2, Utils.toPositive,
 // DefaultPartitioner.partition.
 package partitioner

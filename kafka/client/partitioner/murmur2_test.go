@@ -10,7 +10,7 @@ import (
 
 // TestMurmur2Vectors checks the hash against Kafka's own test vectors.
 //
-// Reference: kafka.md §6; AK UtilsTest.testMurmur2.
+// Reference: docs/reference/kafka.md §6; AK UtilsTest.testMurmur2.
 func TestMurmur2Vectors(t *testing.T) {
 	for _, c := range []struct {
 		key  string
@@ -31,7 +31,7 @@ func TestMurmur2Vectors(t *testing.T) {
 
 // TestForKeyVectors checks partitions Kafka documents: toPositive, then mod.
 //
-// Reference: kafka.md §6 ("foobar" is partition 6 of 10, "abc" 7 of 10).
+// Reference: docs/reference/kafka.md §6 ("foobar" is partition 6 of 10, "abc" 7 of 10).
 func TestForKeyVectors(t *testing.T) {
 	if got := ForKey([]byte("foobar"), 10); got != 6 {
 		t.Errorf("ForKey(foobar, 10) = %d, want 6", got)
@@ -51,7 +51,7 @@ func TestForKeyVectors(t *testing.T) {
 // TestMatchesFranzGo checks random keys (every tail length) against
 // franz-go's independent murmur2 partitioner, which matches Java.
 //
-// Reference: kafka.md §6 (identical in FG pkg/kgo/partitioner.go).
+// Reference: docs/reference/kafka.md §6 (identical in FG pkg/kgo/partitioner.go).
 func TestMatchesFranzGo(t *testing.T) {
 	r := sim.Rand(t)
 	for i := 0; i < 2000; i++ {

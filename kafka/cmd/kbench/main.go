@@ -17,7 +17,7 @@
 //	go run ./kafka/cmd/kbench                   # defaults: 256 MiB, 3 s per size
 //	go run ./kafka/cmd/kbench -mb 1024 -duration 10s -sizes 100,1024,10240
 //
-// Reference: kafka.md §8 (Kreps 2014: 78 MB/s, 821,557 records/s of 100 B
+// Reference: docs/reference/kafka.md §8 (Kreps 2014: 78 MB/s, 821,557 records/s of 100 B
 // from one producer to a 6-disk JBOD).
 package main
 
@@ -131,7 +131,7 @@ func fatal(err error) {
 
 // ddBench times dd writing mb MiB with one fdatasync at the end: the
 // disk's sequential bandwidth as a writer that does not fsync each write
-// sees it — which is how Kafka writes (kafka.md §3: no forced flush).
+// sees it — which is how Kafka writes (docs/reference/kafka.md §3: no forced flush).
 // Virtual disks vary a lot from run to run (host caches), so it keeps the
 // fastest of runs: the denominator of every "of disk" share is the disk at
 // its best, which makes the shares conservative.

@@ -43,7 +43,7 @@ func mustKcli(t *testing.T, stdin string, args ...string) string {
 // TestList checks -L against kcat's layout (kcat.c metadata_print) on a
 // one-broker cluster: broker 0 is the controller, each partition led by 0.
 //
-// Reference: kafka.md §1.3; kcat -L.
+// Reference: docs/reference/kafka.md §1.3; kcat -L.
 func TestList(t *testing.T) {
 	addr := startBroker(t)
 	host, port, _ := strings.Cut(addr, ":")
@@ -71,7 +71,7 @@ func TestList(t *testing.T) {
 // with -e and a -f format: keyed lines land on murmur2's partition, every
 // line comes back once, and -e reports the end of each partition.
 //
-// Reference: kafka.md §6; kcat's -P, -K, -C, -e, -f.
+// Reference: docs/reference/kafka.md §6; kcat's -P, -K, -C, -e, -f.
 func TestProduceConsumeLines(t *testing.T) {
 	addr := startBroker(t)
 	var in strings.Builder
