@@ -91,7 +91,7 @@ func TestMatchIP(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.5; PrepRequestProcessor.fixupACL.
+// Reference: docs/reference/zookeeper.md §1.5; PrepRequestProcessor.fixupACL.
 func TestFixup(t *testing.T) {
 	bob := proto.Id{Scheme: "digest", ID: DigestOf("bob", "pw")}
 	ip := IPID("10.0.0.1")

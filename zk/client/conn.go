@@ -51,7 +51,7 @@ type Conn struct {
 // wait for it (bounded by their context). servers are "host:port"
 // addresses, tried in the order given, moving to the next one after every
 // failure or disconnect. sessionTimeout is a request: the server clamps it
-// to [2, 20]×tickTime (zookeeper.md §1.2) and SessionTimeout reports the
+// to [2, 20]×tickTime (docs/reference/zookeeper.md §1.2) and SessionTimeout reports the
 // result.
 func Connect(servers []string, sessionTimeout time.Duration, opts ...Option) (*Conn, error) {
 	if len(servers) == 0 {
@@ -186,7 +186,7 @@ func (c *Conn) run() {
 	}
 }
 
-// connect dials addr and performs the handshake (zookeeper.md §1.2). It
+// connect dials addr and performs the handshake (docs/reference/zookeeper.md §1.2). It
 // returns ErrSessionExpired if the server says our session is gone.
 func (c *Conn) connect(addr string) (net.Conn, *bufio.Reader, error) {
 	c.mu.Lock()

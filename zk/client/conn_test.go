@@ -18,7 +18,7 @@ var bg = context.Background()
 // TestHandshake checks the ConnectRequest we send (protocol 0, the readOnly
 // byte like Java and kazoo: 45 bytes, 16 zero password bytes for a new
 // session) and that the negotiated timeout replaces the requested one.
-// Reference: zookeeper.md §1.2, §1.9.
+// Reference: docs/reference/zookeeper.md §1.2, §1.9.
 func TestHandshake(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		fn := newFakeNet()
@@ -68,7 +68,7 @@ func TestHandshake(t *testing.T) {
 
 // TestPipelining checks that many requests are in flight at once on one
 // connection and that replies are matched in FIFO order.
-// Reference: zookeeper.md §1.3 ("reply in request order on each connection").
+// Reference: docs/reference/zookeeper.md §1.3 ("reply in request order on each connection").
 func TestPipelining(t *testing.T) {
 	r := sim.Rand(t)
 	n := 2 + r.IntN(40)
@@ -119,7 +119,7 @@ func TestPipelining(t *testing.T) {
 // protocol error: the connection is dropped, requests in flight fail with
 // connection loss, and the client reconnects to the next server with the
 // same session.
-// Reference: zookeeper.md §1.3; ClientCnxn.readResponse "Xid out of order".
+// Reference: docs/reference/zookeeper.md §1.3; ClientCnxn.readResponse "Xid out of order".
 func TestXidOutOfOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, fn, s := connectFake(t, []string{"a:1", "b:1"}, 9000)
@@ -149,7 +149,7 @@ func TestXidOutOfOrder(t *testing.T) {
 
 // TestPingTiming checks that an idle client pings every T/3 and that a
 // server silent for 2T/3 is abandoned for the next one.
-// Reference: zookeeper.md §1.9 (pings, "connection considered dead after").
+// Reference: docs/reference/zookeeper.md §1.9 (pings, "connection considered dead after").
 func TestPingTiming(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, fn, s := connectFake(t, []string{"a:1", "b:1"}, 9000)
@@ -178,7 +178,7 @@ func TestPingTiming(t *testing.T) {
 // TestReconnectSetWatches checks that after a reconnect the client presents
 // its last zxid, resends its auth first, re-registers every watch with
 // setWatches2 relative to that zxid, and that the watches then fire.
-// Reference: zookeeper.md §1.8 (setWatches), §1.9 (after connecting), §8.
+// Reference: docs/reference/zookeeper.md §1.8 (setWatches), §1.9 (after connecting), §8.
 func TestReconnectSetWatches(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, fn, s := connectFake(t, []string{"a:1"}, 9000)
@@ -282,7 +282,7 @@ func TestReconnectSetWatches(t *testing.T) {
 // TestExpiry checks that a reconnect answered with timeout 0 and session 0
 // expires the session: state Expired, watches get a final Expired event,
 // and every later request fails with ErrSessionExpired.
-// Reference: zookeeper.md §1.2 ("How clients detect expiry").
+// Reference: docs/reference/zookeeper.md §1.2 ("How clients detect expiry").
 func TestExpiry(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var states []State
@@ -316,7 +316,7 @@ func TestExpiry(t *testing.T) {
 // TestServerErrors checks that a reply's err code is returned as a
 // zkerr.Code and its body ignored, and that exists on a missing node is
 // (false, nil).
-// Reference: zookeeper.md §1.3 ("send the body only when err==0"), §1.9.
+// Reference: docs/reference/zookeeper.md §1.3 ("send the body only when err==0"), §1.9.
 func TestServerErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, s := connectFake(t, []string{"a:1"}, 9000)
@@ -342,7 +342,7 @@ func TestServerErrors(t *testing.T) {
 
 // TestMulti checks typed multi ops on the wire and per-op results: the
 // failing op's code is returned (wrapped), the others are reported.
-// Reference: zookeeper.md §1.7.
+// Reference: docs/reference/zookeeper.md §1.7.
 func TestMulti(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c, _, s := connectFake(t, []string{"a:1"}, 9000)

@@ -28,7 +28,7 @@ func newRequest(op proto.OpCode, body, resp proto.Record) *request {
 
 // connection is the state of one TCP connection: the requests written to
 // it and not yet answered. The server answers in the order it received
-// (zookeeper.md §1.3), so pending is a FIFO: a reply must carry the xid at
+// (docs/reference/zookeeper.md §1.3), so pending is a FIFO: a reply must carry the xid at
 // its head. Auth packets are answered out of band (the Java server replies
 // to them at once, possibly before earlier requests), so they queue apart.
 type connection struct {

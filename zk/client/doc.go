@@ -48,6 +48,6 @@
 //
 // Errors from the server are zkerr.Code values: errors.Is(err, zkerr.NoNode).
 //
-// See shared/reference/zookeeper.md §1 for the protocol facts and their
+// See docs/reference/zookeeper.md §1 for the protocol facts and their
 // sources, and §8 for the reconnect problems this client is built to avoid.
 package client

@@ -59,7 +59,7 @@ func waitEvent(t *testing.T, ch <-chan client.Event, typ proto.EventType, path s
 }
 
 // TestE2EOps runs every op once against our server.
-// Reference: zookeeper.md §1.4 (opcodes), §1.7 (multi).
+// Reference: docs/reference/zookeeper.md §1.4 (opcodes), §1.7 (multi).
 func TestE2EOps(t *testing.T) {
 	s := startServer(t)
 	c := connect(t, s.Addr().String())
@@ -163,7 +163,7 @@ func TestE2EPipelined(t *testing.T) {
 
 // TestE2EWatches checks one-shot and persistent watches fired by another
 // session's writes.
-// Reference: zookeeper.md §1.8.
+// Reference: docs/reference/zookeeper.md §1.8.
 func TestE2EWatches(t *testing.T) {
 	s := startServer(t)
 	c, other := connect(t, s.Addr().String()), connect(t, s.Addr().String())
@@ -251,7 +251,7 @@ func (p *proxy) cut(blocked bool) {
 // The client resumes its session and re-registers its watch with
 // setWatches relative to the last zxid it saw, so the server fires the
 // missed NodeDataChanged at once.
-// Reference: zookeeper.md §1.8 (setWatches), §8 (watches lost on reconnect).
+// Reference: docs/reference/zookeeper.md §1.8 (setWatches), §8 (watches lost on reconnect).
 func TestE2EReconnectReplaysMissedEvent(t *testing.T) {
 	s := startServer(t)
 	px := newProxy(t, s.Addr().String())
@@ -279,7 +279,7 @@ func TestE2EReconnectReplaysMissedEvent(t *testing.T) {
 
 // TestE2EExpiry cuts the client off for longer than its session timeout:
 // the server expires the session, and the client learns it on reconnect.
-// Reference: zookeeper.md §1.2, §5 ("the client learns of it only on
+// Reference: docs/reference/zookeeper.md §1.2, §5 ("the client learns of it only on
 // reconnect").
 func TestE2EExpiry(t *testing.T) {
 	s := startServer(t)

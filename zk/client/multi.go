@@ -51,7 +51,7 @@ type OpResult struct {
 // Multi runs ops atomically (multi, 14): all of them apply, with one zxid,
 // or none does. When one fails the server reports, per op, OK for the ops
 // before it (they were rolled back), the op's own code, and
-// RUNTIMEINCONSISTENCY for the ops after it (zookeeper.md §1.7). Multi
+// RUNTIMEINCONSISTENCY for the ops after it (docs/reference/zookeeper.md §1.7). Multi
 // then returns every result and an error wrapping the failing op's code,
 // so errors.Is(err, zkerr.NodeExists) works.
 func (c *Conn) Multi(ctx context.Context, ops ...Op) ([]OpResult, error) {

@@ -209,7 +209,7 @@ func (c *Conn) SetACL(ctx context.Context, path string, acl []proto.ACL, version
 
 // Sync waits until the server we are connected to has applied every write
 // the leader committed before the sync: a read after Sync sees them. (Sync
-// is not a quorum operation; zookeeper.md §5.)
+// is not a quorum operation; docs/reference/zookeeper.md §5.)
 func (c *Conn) Sync(ctx context.Context, path string) (string, error) {
 	var resp proto.SyncResponse
 	err := c.do(ctx, newRequest(proto.OpSync, &proto.PathRequest{Path: path}, &resp))

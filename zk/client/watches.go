@@ -22,7 +22,7 @@ type Event struct {
 }
 
 // watchKind is what a watch was registered by. The server keeps the same
-// five tables per connection (zookeeper.md §1.8); the client mirrors them
+// five tables per connection (docs/reference/zookeeper.md §1.8); the client mirrors them
 // so that it knows whom to tell and what to re-register on reconnect.
 type watchKind uint8
 
@@ -169,7 +169,7 @@ type setWatchesBatch struct {
 // setWatches builds the requests that re-register every watch on a new
 // connection. relZxid is the last zxid the client saw: the server compares
 // it with each node's mzxid/pzxid and fires at once the events the client
-// missed while disconnected (DataTree.setWatches; zookeeper.md §1.8).
+// missed while disconnected (DataTree.setWatches; docs/reference/zookeeper.md §1.8).
 //
 // Paths are sorted so the output is deterministic. A batch holds at most
 // maxBytes of path text (at least one path). Like the Java client, a batch

@@ -12,7 +12,7 @@ import (
 )
 
 // TestTriggerRules checks which registrations each event type reaches.
-// Reference: zookeeper.md §1.8; ZKWatchManager.materialize.
+// Reference: docs/reference/zookeeper.md §1.8; ZKWatchManager.materialize.
 func TestTriggerRules(t *testing.T) {
 	type reg struct {
 		kind watchKind
@@ -65,7 +65,7 @@ func TestTriggerRules(t *testing.T) {
 // TestSetWatchesBatches checks that re-registration covers every watch
 // exactly once, in batches of at most 128 KB of paths, using setWatches
 // (101) unless the batch holds persistent watches.
-// Reference: zookeeper.md §1.9 ("setWatches/setWatches2 in batches of
+// Reference: docs/reference/zookeeper.md §1.9 ("setWatches/setWatches2 in batches of
 // ≤128 KB"); ClientCnxn.SendThread.primeConnection.
 func TestSetWatchesBatches(t *testing.T) {
 	r := sim.Rand(t)

@@ -51,7 +51,7 @@ server.2 = 127.0.0.1:2889:3889:observer;127.0.0.1:2182
 	}
 }
 
-// Reference: zookeeper.md §1.2 (timeouts default to 2 and 20 ticks), §2
+// Reference: docs/reference/zookeeper.md §1.2 (timeouts default to 2 and 20 ticks), §2
 // (whitelist default "srvr").
 func TestDefaults(t *testing.T) {
 	c, err := config.Parse(strings.NewReader("dataDir=d\n"))

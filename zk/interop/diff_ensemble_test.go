@@ -14,10 +14,10 @@ import (
 // ensemble: the two sessions live on different members (one of them
 // usually a follower, whose writes are forwarded to the leader), and both
 // sync before every op, so that reads see every earlier write
-// (zookeeper.md §5: reads are local; sync, then read). Apache stays a
+// (docs/reference/zookeeper.md §5: reads are local; sync, then read). Apache stays a
 // single server: the outcomes of a linearizable ensemble must be the same.
 //
-// Reference: zookeeper.md §3 (broadcast), §5 (consistency, sync).
+// Reference: docs/reference/zookeeper.md §3 (broadcast), §5 (consistency, sync).
 func TestDifferentialEnsemble(t *testing.T) {
 	r := sim.Rand(t)
 	apache := getTarget(t, "apache")

@@ -25,7 +25,7 @@ import (
 // unrelated zxid consumption cannot make the test flaky; times are
 // dropped. Replay a failure with the SEED it prints.
 //
-// Reference: zookeeper.md §1.5–§1.7 (create checks, versions, multi);
+// Reference: docs/reference/zookeeper.md §1.5–§1.7 (create checks, versions, multi);
 // DataTree, PrepRequestProcessor.
 func TestDifferential(t *testing.T) {
 	r := sim.Rand(t)

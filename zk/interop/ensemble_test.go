@@ -35,7 +35,7 @@ func startOurEnsemble(t *testing.T) *cluster.Cluster {
 // session (and its ephemeral node) survives, and every write the client
 // saw acknowledged is there at the end.
 //
-// Reference: zookeeper.md §1.2 (reconnect with session id + password;
+// Reference: docs/reference/zookeeper.md §1.2 (reconnect with session id + password;
 // lastZxidSeen), §5 (reliability: an acknowledged write is never lost).
 func TestGoZkSurvivesFailover(t *testing.T) {
 	c := startOurEnsemble(t)

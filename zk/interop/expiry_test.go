@@ -18,7 +18,7 @@ import (
 // 250 ms, so expiry comes within about 1.25 s of the last ping. Nothing
 // sleeps: the test waits on the watcher's and the client's events.
 //
-// Reference: zookeeper.md §1.2 step 5 (expired reconnect gets timeOut 0,
+// Reference: docs/reference/zookeeper.md §1.2 step 5 (expired reconnect gets timeOut 0,
 // sessionId 0), §5 "Session expiry"; SessionTrackerImpl, ExpiryQueue.
 func TestSessionExpiry(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {

@@ -9,7 +9,7 @@ import (
 // FourLetterWord sends a four-letter word (ruok, srvr, stat, cons, mntr, ...)
 // to addr and returns everything the server writes before it closes the
 // connection, as ZooKeeper's NIOServerCnxn does after answering one.
-// Reference: zookeeper.md §2.
+// Reference: docs/reference/zookeeper.md §2.
 func FourLetterWord(addr, word string, timeout time.Duration) (string, error) {
 	c, err := net.DialTimeout("tcp", addr, timeout)
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // ephemeral node still there) and every write it saw acknowledged must be
 // in the tree at the end.
 //
-// Reference: zookeeper.md §1.2 (reconnect with session id + password), §5
+// Reference: docs/reference/zookeeper.md §1.2 (reconnect with session id + password), §5
 // (reliability).
 func TestKazooSurvivesFailover(t *testing.T) {
 	if err := exec.Command(python, "-c", "import kazoo.client").Run(); err != nil {

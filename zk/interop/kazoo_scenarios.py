@@ -12,7 +12,7 @@ under ROOT/<scenario> and prints one JSON line:
 "observed" holds only values that must be equal on every correct server
 (no zxids, times or session ids), so the Go side can also compare the two
 servers' lines. Waits are on threading.Event with deadlines, never blind
-sleeps. Reference: shared/reference/zookeeper.md §1.9 (kazoo's ops), §7
+sleeps. Reference: docs/reference/zookeeper.md §1.9 (kazoo's ops), §7
 (recipes), §2 (four-letter words, kazoo #626).
 """
 

@@ -30,7 +30,7 @@ type kazooLine struct {
 // and four-letter words) against each target, and checks that our server's
 // observations equal Apache's scenario by scenario.
 //
-// Reference: zookeeper.md §1.9 (what kazoo sends), §7 (recipes), §2
+// Reference: docs/reference/zookeeper.md §1.9 (what kazoo sends), §7 (recipes), §2
 // (kazoo's server_version reads envi; kazoo #626).
 func TestKazoo(t *testing.T) {
 	if err := exec.Command(python, "-c", "import kazoo.client").Run(); err != nil {

@@ -39,7 +39,7 @@ func wantErr(t *testing.T, what string, got, want error) {
 // TestCRUD checks create/get/set/delete, versions and the error codes of
 // each precondition.
 //
-// Reference: zookeeper.md §1.5, §1.6; PrepRequestProcessor.pRequest2TxnCreate,
+// Reference: docs/reference/zookeeper.md §1.5, §1.6; PrepRequestProcessor.pRequest2TxnCreate,
 // DataTree.setData, DataTree.deleteNode.
 func TestCRUD(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
@@ -136,7 +136,7 @@ func TestCRUD(t *testing.T) {
 // of children ever created under the parent, sequential or not; deletes do
 // not count) and the ephemeralOwner of ephemeral nodes.
 //
-// Reference: zookeeper.md §1.5 "Sequential suffix", "ephemeralOwner";
+// Reference: docs/reference/zookeeper.md §1.5 "Sequential suffix", "ephemeralOwner";
 // DataNode.copyStat (reported cversion = 2×creates − numChildren).
 func TestSequentialAndEphemeral(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
@@ -188,7 +188,7 @@ func TestSequentialAndEphemeral(t *testing.T) {
 // TestEphemeralCleanupOnClose checks that closing a session deletes its
 // ephemerals and fires the watches on them, for other sessions to see.
 //
-// Reference: zookeeper.md §1.8 (delete triggers), §5 "Session expiry";
+// Reference: docs/reference/zookeeper.md §1.8 (delete triggers), §5 "Session expiry";
 // docs/developing.md zk/znode (closeSession deletes the session's ephemerals).
 func TestEphemeralCleanupOnClose(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
@@ -221,7 +221,7 @@ func TestEphemeralCleanupOnClose(t *testing.T) {
 // TestWatchOrderAndOneShot checks which events each write fires, their
 // order on one connection, and that a watch fires once.
 //
-// Reference: zookeeper.md §1.8; DataTree.createNode, DataTree.deleteNode;
+// Reference: docs/reference/zookeeper.md §1.8; DataTree.createNode, DataTree.deleteNode;
 // Programmer's Guide "ZooKeeper Watches" (one-time triggers, ordering).
 func TestWatchOrderAndOneShot(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
@@ -283,7 +283,7 @@ func TestWatchOrderAndOneShot(t *testing.T) {
 // event for a znode it is watching before seeing the new data": once a
 // read returns the new version, the event must already have arrived.
 //
-// Reference: zookeeper.md §5 "Watches"; Programmer's Guide, "ZooKeeper Watches".
+// Reference: docs/reference/zookeeper.md §5 "Watches"; Programmer's Guide, "ZooKeeper Watches".
 func TestWatchBeforeData(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		a := connect(t, tg.addr, sessionTimeout)
@@ -325,7 +325,7 @@ func TestWatchBeforeData(t *testing.T) {
 // failed one (ops before the failure report OK, the failing op its code,
 // later ops RUNTIMEINCONSISTENCY) and that a failed multi changes nothing.
 //
-// Reference: zookeeper.md §1.7; MultiResponse, PrepRequestProcessor (multi).
+// Reference: docs/reference/zookeeper.md §1.7; MultiResponse, PrepRequestProcessor (multi).
 func TestMulti(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		s := connect(t, tg.addr, sessionTimeout)
@@ -390,7 +390,7 @@ func TestMulti(t *testing.T) {
 // TestLockRecipe runs go-zookeeper's Lock with contending sessions and
 // checks mutual exclusion, progress, and that no lock node is left behind.
 //
-// Reference: zookeeper.md §7 "Lock"; ZooKeeper recipes, "Locks".
+// Reference: docs/reference/zookeeper.md §7 "Lock"; ZooKeeper recipes, "Locks".
 func TestLockRecipe(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {
 		const workers, rounds = 4, 5
@@ -455,7 +455,7 @@ func TestLockRecipe(t *testing.T) {
 // TestFourLetterWords checks that go-zookeeper's four-letter-word helpers
 // parse the server's ruok, srvr and cons.
 //
-// Reference: zookeeper.md §2 (and its "Date format trap": go-zk's FLWSrvr
+// Reference: docs/reference/zookeeper.md §2 (and its "Date format trap": go-zk's FLWSrvr
 // needs the 3.4 "built on MM/DD/YYYY HH:MM TZ" date, which Apache 3.8 no
 // longer prints, so FLWSrvr fails against the real 3.8 server).
 func TestFourLetterWords(t *testing.T) {
@@ -471,7 +471,7 @@ func TestFourLetterWords(t *testing.T) {
 		if tg.name == "apache" {
 			// Test the tester: the trap is real.
 			if ok {
-				t.Errorf("FLWSrvr parsed Apache 3.8's srvr; the date-format trap in zookeeper.md §2 is wrong")
+				t.Errorf("FLWSrvr parsed Apache 3.8's srvr; the date-format trap in docs/reference/zookeeper.md §2 is wrong")
 			}
 		} else if !ok || len(stats) != 1 || stats[0].Error != nil {
 			t.Errorf("FLWSrvr = %+v, %v; want parsed", stats, ok)
@@ -525,7 +525,7 @@ func containsLine(text, prefix string) bool {
 // consumes a zxid (it is logged as an error txn), while a failed read does
 // not. No other session writes while it runs (tests run one at a time).
 //
-// Reference: zookeeper.md §1.5 "Failed writes still consume a zxid";
+// Reference: docs/reference/zookeeper.md §1.5 "Failed writes still consume a zxid";
 // PrepRequestProcessor (ErrorTxn), Zab paper §4.1 "errorTXN".
 func TestFailedWritesTakeZxid(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg *target) {

@@ -75,7 +75,7 @@ var zkCliMust = []string{
 // transcripts after normalising zxids (to Z1, Z2, ... in order of first
 // appearance), times and session ids.
 //
-// Reference: zookeeper.md §1.9 (zkCli's ops: ls → getChildren2, deleteall →
+// Reference: docs/reference/zookeeper.md §1.9 (zkCli's ops: ls → getChildren2, deleteall →
 // getChildren + multi); ZooKeeper CLI docs (zookeeperCLI.md).
 func TestZkCli(t *testing.T) {
 	cli := os.Getenv("ZKCLI")

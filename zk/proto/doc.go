@@ -23,5 +23,5 @@
 //   - Encode then Decode is the identity for every record (see the tests).
 //
 // The records follow zookeeper.jute and txn.jute of ZooKeeper 3.8; see
-// shared/reference/zookeeper.md §1 for the sources.
+// docs/reference/zookeeper.md §1 for the sources.
 package proto

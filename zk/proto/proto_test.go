@@ -11,7 +11,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim"
 )
 
-// Reference: zookeeper.md §1.5 — "Stat (68 bytes)", kazoo unpacks it as '!qqqqiiiqiiq'.
+// Reference: docs/reference/zookeeper.md §1.5 — "Stat (68 bytes)", kazoo unpacks it as '!qqqqiiiqiiq'.
 func TestStatIs68Bytes(t *testing.T) {
 	s := Stat{Czxid: 1, Mzxid: 2, Ctime: 3, Mtime: 4, Version: 5, Cversion: 6, Aversion: 7,
 		EphemeralOwner: 8, DataLength: 9, NumChildren: 10, Pzxid: 11}
@@ -25,7 +25,7 @@ func TestStatIs68Bytes(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.2 — Java and kazoo send readOnly (45 bytes),
+// Reference: docs/reference/zookeeper.md §1.2 — Java and kazoo send readOnly (45 bytes),
 // go-zookeeper does not (44 bytes); the server must accept both.
 func TestConnectRequestWithAndWithoutReadOnly(t *testing.T) {
 	with := ConnectRequest{TimeOut: 30000, Passwd: make([]byte, 16), HasReadOnly: true}
@@ -47,7 +47,7 @@ func TestConnectRequestWithAndWithoutReadOnly(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.1 — ustring/buffer length -1 means null.
+// Reference: docs/reference/zookeeper.md §1.1 — ustring/buffer length -1 means null.
 func TestNullBufferAndVector(t *testing.T) {
 	e := NewEncoder(nil)
 	e.Buffer(nil)
@@ -68,7 +68,7 @@ func TestNullBufferAndVector(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.7 — a multi ends with {-1, true, -1}; a failed
+// Reference: docs/reference/zookeeper.md §1.7 — a multi ends with {-1, true, -1}; a failed
 // op's result is type -1 followed by ErrorResponse{err}.
 func TestMultiLayout(t *testing.T) {
 	req := MultiRequest{Ops: []MultiOp{

@@ -1,5 +1,5 @@
 // Package recipes builds coordination primitives on zk/client, following
-// the ZooKeeper recipes (zookeeper-docs recipes.md; zookeeper.md §7).
+// the ZooKeeper recipes (zookeeper-docs recipes.md; docs/reference/zookeeper.md §7).
 //
 // # The story
 //

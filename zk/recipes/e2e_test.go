@@ -45,7 +45,7 @@ func ctxT(t *testing.T) context.Context {
 
 // TestLockMutualExclusion runs contenders, each on its own session, that
 // take the lock a few times; at most one is ever inside.
-// Reference: zookeeper.md §7 (Lock).
+// Reference: docs/reference/zookeeper.md §7 (Lock).
 func TestLockMutualExclusion(t *testing.T) {
 	r := sim.Rand(t)
 	addr := startServer(t)
@@ -92,7 +92,7 @@ func TestLockMutualExclusion(t *testing.T) {
 // TestLockNoHerd checks that a waiter watches only its predecessor: with
 // three contenders queued, the third's node is not woken by the first's
 // release (it stays blocked until the second releases too).
-// Reference: zookeeper.md §7 ("important to avoid the herd effect").
+// Reference: docs/reference/zookeeper.md §7 ("important to avoid the herd effect").
 func TestLockNoHerd(t *testing.T) {
 	addr := startServer(t)
 	ctx := ctxT(t)
@@ -148,7 +148,7 @@ func TestLockCancel(t *testing.T) {
 
 // TestElectionFailover: three candidates; the first leads; when its
 // session ends (Close), the next one leads.
-// Reference: zookeeper.md §7 (Leader election).
+// Reference: docs/reference/zookeeper.md §7 (Leader election).
 func TestElectionFailover(t *testing.T) {
 	addr := startServer(t)
 	ctx := ctxT(t)
@@ -181,7 +181,7 @@ func TestElectionFailover(t *testing.T) {
 }
 
 // TestBarrier: waiters block until the barrier is removed.
-// Reference: zookeeper.md §7 (Barrier).
+// Reference: docs/reference/zookeeper.md §7 (Barrier).
 func TestBarrier(t *testing.T) {
 	addr := startServer(t)
 	ctx := ctxT(t)

@@ -9,7 +9,7 @@ import (
 
 // TestBySequence checks that queue nodes are ordered by their sequence
 // suffix, not by their guid prefix, and that foreign names sort last.
-// Reference: zookeeper.md §7 (Lock: "the lowest sequence number").
+// Reference: docs/reference/zookeeper.md §7 (Lock: "the lowest sequence number").
 func TestBySequence(t *testing.T) {
 	r := sim.Rand(t)
 	n := 1 + r.IntN(50)

@@ -1,5 +1,5 @@
 // Package snapshot writes and reads fuzzy snapshots of the data tree and the
-// session table (paper §4.3; zookeeper.md §4).
+// session table (paper §4.3; docs/reference/zookeeper.md §4).
 //
 // # The story
 //

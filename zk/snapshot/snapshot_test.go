@@ -61,7 +61,7 @@ func read(t *testing.T, fs vfs.FS, dir string) (int64, []snapshot.Session, []sna
 
 // TestFuzzySnapshot: nodes untouched while the snapshot runs are all in it,
 // parents come before children, and a node deleted mid-walk is skipped.
-// Reference: paper §4.3 (fuzzy snapshots); zookeeper.md §4.
+// Reference: paper §4.3 (fuzzy snapshots); docs/reference/zookeeper.md §4.
 func TestFuzzySnapshot(t *testing.T) {
 	r := sim.Rand(t)
 	tree := fakeTree{"/": nil}

@@ -4,7 +4,7 @@
 // # The story
 //
 // A ZooKeeper server answers a write only after the txn is on disk
-// (zookeeper.md §4, "fsync before ACK"; paper §5.1). An fsync costs a
+// (docs/reference/zookeeper.md §4, "fsync before ACK"; paper §5.1). An fsync costs a
 // millisecond or more, so the server batches: while one fsync runs, the
 // next writes gather in memory, and one fsync then covers them all (group
 // commit, SyncRequestProcessor). Log.Append buffers, Log.Commit writes the

@@ -110,7 +110,7 @@ func TestAppendCommitReopen(t *testing.T) {
 }
 
 // TestGroupCommit: one Commit covers a batch with a single fsync.
-// Reference: zookeeper.md §4, "Group commit"; SyncRequestProcessor.flush.
+// Reference: docs/reference/zookeeper.md §4, "Group commit"; SyncRequestProcessor.flush.
 func TestGroupCommit(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()
@@ -140,7 +140,7 @@ func TestGroupCommit(t *testing.T) {
 // TestCrashKeepsCommitted: whatever the crash leaves, recovery keeps every
 // committed txn, drops the torn tail, and the log is a prefix of what was
 // appended.
-// Reference: zookeeper.md §4, "fsync before ACK"; FileTxnLog recovery.
+// Reference: docs/reference/zookeeper.md §4, "fsync before ACK"; FileTxnLog recovery.
 func TestCrashKeepsCommitted(t *testing.T) {
 	r := sim.Rand(t)
 	for trial := range 200 {
@@ -284,7 +284,7 @@ func TestTornHeader(t *testing.T) {
 }
 
 // TestTruncate drops txns above a zxid, across files (chapter 4, TRUNC).
-// Reference: zookeeper.md §3, "TRUNC"; FileTxnLog.truncate.
+// Reference: docs/reference/zookeeper.md §3, "TRUNC"; FileTxnLog.truncate.
 func TestTruncate(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()
@@ -352,7 +352,7 @@ func TestPurge(t *testing.T) {
 // by directory while the log stays open; a follower told TRUNC then cuts
 // the live log).
 //
-// Reference: zookeeper.md §3 (TRUNC), §4 (purge after snapshot).
+// Reference: docs/reference/zookeeper.md §3 (TRUNC), §4 (purge after snapshot).
 func TestTruncateAfterPurge(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()

@@ -20,7 +20,7 @@
 //
 // Sources: DataTree.createNode, deleteNode, setData (which events a write
 // triggers and on which table), WatchManager.triggerWatch (which watch
-// modes match, PathParentIterator for the ancestors), zookeeper.md §1.8.
+// modes match, PathParentIterator for the ancestors), docs/reference/zookeeper.md §1.8.
 // Exists on a missing node still sets a watch (DataTree.statNode), which
 // fires NodeCreated. Exist and data watches share one table in ZooKeeper,
 // so Exist is stored as Data and fires on every data event.

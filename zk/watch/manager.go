@@ -78,7 +78,7 @@ func (m *Manager) Add(path string, kind watcher.Kind, w watcher.ID) {
 // Trigger returns who must be told about ev, one Delivery per watcher at
 // most, in increasing watcher order, and removes the one-shot watches that
 // fired. The table (WatchManager.triggerWatch, DataTree.createNode,
-// deleteNode, setData; zookeeper.md §1.8):
+// deleteNode, setData; docs/reference/zookeeper.md §1.8):
 //
 //	event at P            Data@P  Child@P  Persistent@P  Recursive@P or above
 //	NodeCreated           fire    -        fire          fire

@@ -23,7 +23,7 @@ func ids(ds []Delivery) []ID {
 // TestTriggerTable checks every cell of the trigger table: one kind of watch
 // on one path, one event, fired or not, and kept or not afterwards.
 //
-// Reference: zookeeper.md §1.8; DataTree.createNode/deleteNode/setData;
+// Reference: docs/reference/zookeeper.md §1.8; DataTree.createNode/deleteNode/setData;
 // WatchManager.triggerWatch (3.8: recursive skips NodeChildrenChanged).
 func TestTriggerTable(t *testing.T) {
 	const (

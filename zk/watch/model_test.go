@@ -106,7 +106,7 @@ func (md *model) sorted() []Watch {
 // TestManagerModel drives the Manager and the naive model with the same
 // random operations on a small tree of paths and compares every answer.
 //
-// Reference: zookeeper.md §1.8; WatchManager (3.8) with ZOOKEEPER-4466/4472.
+// Reference: docs/reference/zookeeper.md §1.8; WatchManager (3.8) with ZOOKEEPER-4466/4472.
 func TestManagerModel(t *testing.T) {
 	r := sim.Rand(t)
 	paths := []string{"/", "/a", "/a/b", "/a/b/c", "/a/bc", "/ab", "/x", "/x/y"}

@@ -18,7 +18,7 @@ import (
 //	child watch: node missing -> NodeDeleted; pzxid > relZxid -> NodeChildrenChanged
 //
 // Persistent and persistent-recursive watches are simply set again: a
-// client cannot learn from them what it missed (zookeeper.md §5, watches).
+// client cannot learn from them what it missed (docs/reference/zookeeper.md §5, watches).
 // The deliveries come in the order of the lists (data, exist, child).
 func (m *Manager) SetWatches(tree watcher.TreeView, relZxid int64, sw proto.SetWatches2, w watcher.ID) []watcher.Delivery {
 	var out []watcher.Delivery

@@ -19,7 +19,7 @@ func (f fakeTree) Exists(path string) (proto.Stat, error) {
 	return st, nil
 }
 
-// Reference: zookeeper.md §1.8 "setWatches(relativeZxid) on reconnect";
+// Reference: docs/reference/zookeeper.md §1.8 "setWatches(relativeZxid) on reconnect";
 // DataTree.setWatches.
 func TestSetWatches(t *testing.T) {
 	tree := fakeTree{

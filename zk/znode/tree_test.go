@@ -12,7 +12,7 @@ import (
 	"github.com/zkafka/zkafka/zk/znode/ephemeral"
 )
 
-// Reference: zookeeper.md §1.5 (initial tree); DataTree's constructor, addConfigNode.
+// Reference: docs/reference/zookeeper.md §1.5 (initial tree); DataTree's constructor, addConfigNode.
 func TestNew(t *testing.T) {
 	tr := New()
 	if got := tr.NodeCount(); got != 5 {
@@ -43,7 +43,7 @@ func TestNew(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.5; PrepRequestProcessor.pRequest2TxnCreate, DataTree.createNode.
+// Reference: docs/reference/zookeeper.md §1.5; PrepRequestProcessor.pRequest2TxnCreate, DataTree.createNode.
 func TestCreateStatAndParent(t *testing.T) {
 	w := newWorld()
 	res := mustOK(t, w.exec(7, proto.OpCreate2, &proto.CreateRequest{Path: "/a", Data: []byte("hi"), ACL: proto.OpenACLUnsafe}))
@@ -70,7 +70,7 @@ func TestCreateStatAndParent(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.5 (sequential suffix).
+// Reference: docs/reference/zookeeper.md §1.5 (sequential suffix).
 func TestSequential(t *testing.T) {
 	w := newWorld()
 	mustOK(t, w.create("/q", 0))
@@ -136,7 +136,7 @@ func TestCreateErrors(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.5 (ephemeralOwner); EphemeralType.
+// Reference: docs/reference/zookeeper.md §1.5 (ephemeralOwner); EphemeralType.
 func TestOwners(t *testing.T) {
 	w := newWorld()
 	mustOK(t, w.exec(42, proto.OpCreate, &proto.CreateRequest{Path: "/e", ACL: proto.OpenACLUnsafe, Flags: proto.ModeEphemeral}))
@@ -231,7 +231,7 @@ func TestUpdates(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.7; PrepRequestProcessor (multi), FinalRequestProcessor (multi), DataTree.processTxn.
+// Reference: docs/reference/zookeeper.md §1.7; PrepRequestProcessor (multi), FinalRequestProcessor (multi), DataTree.processTxn.
 func TestMulti(t *testing.T) {
 	w := newWorld()
 	ok := &proto.MultiRequest{Ops: []proto.MultiOp{
@@ -286,7 +286,7 @@ func TestMulti(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §4 (fuzzy snapshots, idempotent txns); DataTree.processTxn.
+// Reference: docs/reference/zookeeper.md §4 (fuzzy snapshots, idempotent txns); DataTree.processTxn.
 func TestApplyEqualsExecute(t *testing.T) {
 	r := sim.Rand(t)
 	for round := 0; round < 20; round++ {

@@ -5,7 +5,7 @@
 // trailing slash (except the root "/" itself), no "." or ".." components,
 // and no characters ZooKeeper reserves (NUL, the C0 and C1 control ranges,
 // the surrogate and private-use ranges, and U+FFF0–U+FFFF). The rules are
-// those of ZooKeeper's PathUtils.validatePath (zookeeper.md §1.5).
+// those of ZooKeeper's PathUtils.validatePath (docs/reference/zookeeper.md §1.5).
 //
 // A server validates a sequential create's path *after* appending the
 // %010d suffix, so "/queue/" is a valid sequential prefix (it becomes

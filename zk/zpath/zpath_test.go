@@ -7,7 +7,7 @@ import (
 	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
-// Reference: zookeeper.md §1.5; PathUtils.validatePath (3.8).
+// Reference: docs/reference/zookeeper.md §1.5; PathUtils.validatePath (3.8).
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		path string

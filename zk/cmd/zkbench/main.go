@@ -16,7 +16,7 @@
 // With -compare it starts our server on a temporary directory and, if it
 // is installed, Apache ZooKeeper 3.8 (see zk/interop.StartApache), runs the
 // same workloads against both, and prints the ratio ours/apache.
-// Reference: zookeeper.md §6 (Hunt et al. Table 1; zk-smoketest).
+// Reference: docs/reference/zookeeper.md §6 (Hunt et al. Table 1; zk-smoketest).
 package main
 
 import (

@@ -15,7 +15,7 @@ import (
 
 // session is one raw client connection: a handshake, then requests written
 // back to back and replies read as they come. The server must answer in
-// request order (zookeeper.md §1.3), so the reader matches each reply to
+// request order (docs/reference/zookeeper.md §1.3), so the reader matches each reply to
 // the oldest outstanding request; a reply with another xid is a bug it
 // reports.
 type session struct {

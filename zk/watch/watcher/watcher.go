@@ -7,7 +7,7 @@ import (
 )
 
 // ID identifies a watcher. The server uses the connection id: watches live
-// on the connection, not on the session (zookeeper.md §1.2, "Reconnect").
+// on the connection, not on the session (docs/reference/zookeeper.md §1.2, "Reconnect").
 type ID int64
 
 // Kind is the kind of a watch, named after the five lists of SetWatches2.
