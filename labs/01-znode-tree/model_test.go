@@ -140,7 +140,7 @@ func (m *model) closeSession(session, zxid int64) {
 // children and data. On failure it prints the op sequence and the seed.
 //
 // Points: 12
-// Reference: zookeeper.md §1.5; DataTree; PrepRequestProcessor
+// Reference: docs/reference/zookeeper.md §1.5; DataTree; PrepRequestProcessor
 func TestRandomAgainstModel(t *testing.T) {
 	r := sim.Rand(t)
 	names := []string{"/a", "/b", "/a/b", "/a/c", "/b/a", "/a/b/c", "/a/s-", "/b/s-"}

@@ -16,7 +16,7 @@ import (
 // no events).
 //
 // Points: 12
-// Reference: zookeeper.md §1.7; PrepRequestProcessor (multi), DataTree.processTxn (multi), FinalRequestProcessor (multi)
+// Reference: docs/reference/zookeeper.md §1.7; PrepRequestProcessor (multi), DataTree.processTxn (multi), FinalRequestProcessor (multi)
 func TestMulti(t *testing.T) {
 	s := newServer()
 	ok(t, "create /m", s.exec(1, proto.OpCreate, createReq("/m", 0, "")))
@@ -113,7 +113,7 @@ func TestMulti(t *testing.T) {
 // replayed overlapping suffix converges, and replay's idempotence rules.
 //
 // Points: 10
-// Reference: zookeeper.md §4 (fuzzy snapshots, idempotent txns); DataTree.processTxn, createNode, deleteNode
+// Reference: docs/reference/zookeeper.md §4 (fuzzy snapshots, idempotent txns); DataTree.processTxn, createNode, deleteNode
 func TestApplyReplay(t *testing.T) {
 	s := newServer()
 	ok(t, "a", s.exec(1, proto.OpCreate, createReq("/a", 0, "1")))

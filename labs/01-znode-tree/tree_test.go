@@ -17,7 +17,7 @@ import (
 // and ACLs, and the counters mntr reports.
 //
 // Points: 5
-// Reference: zookeeper.md §1.5 (initial tree); DataTree constructor, addConfigNode, getNodeSize
+// Reference: docs/reference/zookeeper.md §1.5 (initial tree); DataTree constructor, addConfigNode, getNodeSize
 func TestInitialTree(t *testing.T) {
 	tr := znode.New()
 	// Clients see cversion = 2*creates - numChildren (DataNode.copyStat),
@@ -56,7 +56,7 @@ func TestInitialTree(t *testing.T) {
 // the create and create2 replies, the events, and the counters.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5 (Stat, create effects), §1.8; DataTree.createNode, createStat
+// Reference: docs/reference/zookeeper.md §1.5 (Stat, create effects), §1.8; DataTree.createNode, createStat
 func TestCreateStat(t *testing.T) {
 	s := newServer()
 	res := ok(t, "create /a", s.exec(5, proto.OpCreate, createReq("/a", proto.ModePersistent, "hello")))
@@ -102,7 +102,7 @@ func TestCreateStat(t *testing.T) {
 // nodes can).
 //
 // Points: 8
-// Reference: zookeeper.md §1.5 (ephemeralOwner); EphemeralType; pRequest2TxnCreate
+// Reference: docs/reference/zookeeper.md §1.5 (ephemeralOwner); EphemeralType; pRequest2TxnCreate
 func TestCreateModes(t *testing.T) {
 	s := newServer()
 	ok(t, "ephemeral", s.exec(0x42, proto.OpCreate, createReq("/e", proto.ModeEphemeral, "")))
@@ -147,7 +147,7 @@ func TestCreateModes(t *testing.T) {
 // (which do not lower cversion), and a "/dir/" prefix.
 //
 // Points: 8
-// Reference: zookeeper.md §1.5 (sequential suffix); pRequest2TxnCreate
+// Reference: docs/reference/zookeeper.md §1.5 (sequential suffix); pRequest2TxnCreate
 func TestSequentialNaming(t *testing.T) {
 	s := newServer()
 	ok(t, "create /q", s.exec(1, proto.OpCreate, createReq("/q", proto.ModePersistent, "")))
@@ -185,7 +185,7 @@ func TestSequentialNaming(t *testing.T) {
 // changes nothing.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5 (create checks); PrepRequestProcessor.pRequest2TxnCreate, validateCreateRequest
+// Reference: docs/reference/zookeeper.md §1.5 (create checks); PrepRequestProcessor.pRequest2TxnCreate, validateCreateRequest
 func TestCreateCheckOrder(t *testing.T) {
 	s := newServer()
 	bob := proto.Id{Scheme: "digest", ID: acl.DigestOf("bob", "secret")}

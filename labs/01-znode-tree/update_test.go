@@ -15,7 +15,7 @@ import (
 // not), the events and the counters.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5, §1.8; PrepRequestProcessor (case delete), DataTree.deleteNode
+// Reference: docs/reference/zookeeper.md §1.5, §1.8; PrepRequestProcessor (case delete), DataTree.deleteNode
 func TestDelete(t *testing.T) {
 	s := newServer()
 	ok(t, "create /a", s.exec(1, proto.OpCreate, createReq("/a", 0, "xy")))
@@ -76,7 +76,7 @@ func TestDelete(t *testing.T) {
 // force), versions -1 and stale, and permissions.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5, §1.8; PrepRequestProcessor (setData, setACL, check), DataTree.setData, setACL
+// Reference: docs/reference/zookeeper.md §1.5, §1.8; PrepRequestProcessor (setData, setACL, check), DataTree.setData, setACL
 func TestSetDataAndACL(t *testing.T) {
 	s := newServer()
 	ok(t, "create /n", s.exec(1, proto.OpCreate, createReq("/n", 0, "v0")))
@@ -125,7 +125,7 @@ func TestSetDataAndACL(t *testing.T) {
 // ephemerals, logs them in the CloseSessionTxn, and fires their events.
 //
 // Points: 5
-// Reference: zookeeper.md §5 (session expiry); PrepRequestProcessor (closeSession), DataTree.killSession
+// Reference: docs/reference/zookeeper.md §5 (session expiry); PrepRequestProcessor (closeSession), DataTree.killSession
 func TestCloseSession(t *testing.T) {
 	s := newServer()
 	ok(t, "create /svc", s.exec(1, proto.OpCreate, createReq("/svc", 0, "")))

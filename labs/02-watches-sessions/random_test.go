@@ -106,7 +106,7 @@ func (n naive) sorted() []watch.Watch {
 // tree, and compares every answer and the full list of watches.
 //
 // Points: 10
-// Reference: zookeeper.md §1.8; WatchManager.triggerWatch; DataTree.removeWatch
+// Reference: docs/reference/zookeeper.md §1.8; WatchManager.triggerWatch; DataTree.removeWatch
 func TestWatchManagerRandomized(t *testing.T) {
 	r := sim.Rand(t)
 	paths := []string{"/", "/a", "/a/b", "/a/b/c", "/ab", "/a/bc", "/z"}

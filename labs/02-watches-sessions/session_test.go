@@ -78,7 +78,7 @@ func TestTouchMovesSession(t *testing.T) {
 // a session the client closed (SetClosing) behaves the same.
 //
 // Points: 5
-// Reference: SessionTrackerImpl.run, setSessionClosing, touchSession, removeSession; zookeeper.md §5 (session expiry)
+// Reference: SessionTrackerImpl.run, setSessionClosing, touchSession, removeSession; docs/reference/zookeeper.md §5 (session expiry)
 func TestExpiredSessionIsClosing(t *testing.T) {
 	tr := session.NewTracker(1000)
 	tr.Add(4, 2000, 0)

@@ -27,7 +27,7 @@ func expect(t *testing.T, m *watch.Manager, e proto.WatcherEvent, want ...watch.
 // after firing.
 //
 // Points: 8
-// Reference: zookeeper.md §1.8; DataTree.setData, deleteNode; WatchManager.triggerWatch
+// Reference: docs/reference/zookeeper.md §1.8; DataTree.setData, deleteNode; WatchManager.triggerWatch
 func TestDataWatchIsOneShot(t *testing.T) {
 	m := watch.NewManager()
 	m.Add("/a", watch.Data, 1)
@@ -48,7 +48,7 @@ func TestDataWatchIsOneShot(t *testing.T) {
 // data watches (ZooKeeper 3.8 has one table for both).
 //
 // Points: 7
-// Reference: zookeeper.md §1.4 (exists), §1.8; DataTree.statNode, createNode
+// Reference: docs/reference/zookeeper.md §1.4 (exists), §1.8; DataTree.statNode, createNode
 func TestExistWatchOnMissingNode(t *testing.T) {
 	m := watch.NewManager()
 	m.Add("/lock-0001", watch.Exist, 3)
@@ -68,7 +68,7 @@ func TestExistWatchOnMissingNode(t *testing.T) {
 // on data changes, and only once.
 //
 // Points: 8
-// Reference: zookeeper.md §1.8; DataTree.createNode, deleteNode (childWatches)
+// Reference: docs/reference/zookeeper.md §1.8; DataTree.createNode, deleteNode (childWatches)
 func TestChildWatch(t *testing.T) {
 	m := watch.NewManager()
 	m.Add("/q", watch.Child, 1)
@@ -163,7 +163,7 @@ func TestOneDeliveryPerWatcher(t *testing.T) {
 // their type; Any removes every kind, persistent and recursive included.
 //
 // Points: 8
-// Reference: zookeeper.md §1.4 (ops 17/18); FinalRequestProcessor; DataTree.removeWatch, containsWatcher (ZOOKEEPER-4472)
+// Reference: docs/reference/zookeeper.md §1.4 (ops 17/18); FinalRequestProcessor; DataTree.removeWatch, containsWatcher (ZOOKEEPER-4472)
 func TestRemoveAndCheckWatches(t *testing.T) {
 	const kids, data, anyType = proto.WatcherTypeChildren, proto.WatcherTypeData, proto.WatcherTypeAny
 	m := watch.NewManager()
@@ -203,7 +203,7 @@ func TestRemoveAndCheckWatches(t *testing.T) {
 // watches, recursive ones included, and nobody else's.
 //
 // Points: 5
-// Reference: zookeeper.md §1.2 ("Watches live on the connection"); DataTree.removeCnxn
+// Reference: docs/reference/zookeeper.md §1.2 ("Watches live on the connection"); DataTree.removeCnxn
 func TestRemoveWatcherOnClose(t *testing.T) {
 	m := watch.NewManager()
 	m.Add("/a", watch.Data, 1)
@@ -236,7 +236,7 @@ func (f fakeTree) Exists(path string) (proto.Stat, error) {
 // set again, like persistent and recursive watches.
 //
 // Points: 8
-// Reference: zookeeper.md §1.8 ("setWatches(relativeZxid) on reconnect"); DataTree.setWatches
+// Reference: docs/reference/zookeeper.md §1.8 ("setWatches(relativeZxid) on reconnect"); DataTree.setWatches
 func TestSetWatchesRelativeZxid(t *testing.T) {
 	tree := fakeTree{
 		"/same":  {Mzxid: 7, Pzxid: 20},

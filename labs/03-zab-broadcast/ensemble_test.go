@@ -15,7 +15,7 @@ import (
 // commit, and every server applies the same writes in zxid order.
 //
 // Points: 15
-// Reference: Zab paper §3.2 (integrity, total order, agreement); zookeeper.md §3 (Broadcast)
+// Reference: Zab paper §3.2 (integrity, total order, agreement); docs/reference/zookeeper.md §3 (Broadcast)
 func TestEnsembleCommitsEverywhere(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 3)
 	l := established(t, c)
@@ -47,7 +47,7 @@ func TestEnsembleCommitsEverywhere(t *testing.T) {
 // the write. After the followers come back, the ensemble recovers.
 //
 // Points: 10
-// Reference: Zab paper §5.1 ("logged to non-volatile store before sending acknowledgments"); zookeeper.md §3
+// Reference: Zab paper §5.1 ("logged to non-volatile store before sending acknowledgments"); docs/reference/zookeeper.md §3
 func TestNoCommitWithoutQuorum(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 3)
 	l := established(t, c)
@@ -77,7 +77,7 @@ func TestNoCommitWithoutQuorum(t *testing.T) {
 // leader and commits, and after healing everyone agrees.
 //
 // Points: 10
-// Reference: Zab paper §4 ("a quorum of followers"); zookeeper.md §5 (Jepsen: available with a majority)
+// Reference: Zab paper §4 ("a quorum of followers"); docs/reference/zookeeper.md §5 (Jepsen: available with a majority)
 func TestMinorityLeaderCommitsNothing(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 3)
 	old := established(t, c)
@@ -107,7 +107,7 @@ func TestMinorityLeaderCommitsNothing(t *testing.T) {
 // (labs/sim/zabcheck) and recovery at the end.
 //
 // Points: 10
-// Reference: Zab paper §3.2 (properties), §4; zookeeper.md §3
+// Reference: Zab paper §3.2 (properties), §4; docs/reference/zookeeper.md §3
 func TestBroadcastNemesis(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

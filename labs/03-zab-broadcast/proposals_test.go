@@ -16,7 +16,7 @@ var z = quorum.MakeZxid
 // voters, and that only voters count.
 //
 // Points: 10
-// Reference: Zab paper §2 (quorums: any two intersect); zookeeper.md §3; QuorumMaj.containsQuorum
+// Reference: Zab paper §2 (quorums: any two intersect); docs/reference/zookeeper.md §3; QuorumMaj.containsQuorum
 func TestQuorumCounting(t *testing.T) {
 	three, five := []int64{1, 2, 3}, []int64{1, 2, 3, 4, 5}
 	set := func(ids ...int64) map[int64]bool {
@@ -158,7 +158,7 @@ func TestDeliveryInOrder(t *testing.T) {
 // truncation point, and that new ones can be logged after it.
 //
 // Points: 5
-// Reference: zookeeper.md §3 (TRUNC); Learner.syncWithLeader
+// Reference: docs/reference/zookeeper.md §3 (TRUNC); Learner.syncWithLeader
 func TestDeliveryTruncate(t *testing.T) {
 	d := zab.NewDelivery(0)
 	for c := int64(1); c <= 4; c++ {

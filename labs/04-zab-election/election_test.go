@@ -21,7 +21,7 @@ func vote(id, zxid, epoch int64) quorum.Vote {
 // same as current zxid, but server id is higher."
 //
 // Points: 15
-// Reference: zookeeper.md §3 (FLE); FastLeaderElection.totalOrderPredicate
+// Reference: docs/reference/zookeeper.md §3 (FLE); FastLeaderElection.totalOrderPredicate
 func TestVoteOrder(t *testing.T) {
 	cases := []struct {
 		a, b quorum.Vote
@@ -77,7 +77,7 @@ func run(es map[int64]*zab.Election, queue []quorum.Packet, down map[int64]bool)
 // decide on the one with the highest (epoch, zxid, id).
 //
 // Points: 10
-// Reference: zookeeper.md §3 (FLE); FastLeaderElection.lookForLeader
+// Reference: docs/reference/zookeeper.md §3 (FLE); FastLeaderElection.lookForLeader
 func TestElectionPicksBestVote(t *testing.T) {
 	ids := []int64{1, 2, 3, 4, 5}
 	last := map[int64][2]int64{1: {z(2, 3), 2}, 2: {z(2, 7), 2}, 3: {z(3, 0), 2}, 4: {z(2, 7), 2}, 5: {z(1, 9), 1}}
@@ -174,7 +174,7 @@ func TestElectionNewerRound(t *testing.T) {
 // FinalizeWait ticks for a better vote before deciding.
 //
 // Points: 5
-// Reference: zookeeper.md §3 (finalizeWait); FastLeaderElection.lookForLeader
+// Reference: docs/reference/zookeeper.md §3 (finalizeWait); FastLeaderElection.lookForLeader
 func TestFinalizeWait(t *testing.T) {
 	ids := []int64{1, 2, 3}
 	e := zab.NewElection(3, ids, 2, 5)

@@ -15,7 +15,7 @@ import (
 // committed write survives on every server.
 //
 // Points: 10
-// Reference: Zab paper §4 (Phases 1-2), "a new leader's history contains every committed proposal"; zookeeper.md §3
+// Reference: Zab paper §4 (Phases 1-2), "a new leader's history contains every committed proposal"; docs/reference/zookeeper.md §3
 func TestLeaderCrashKeepsCommitted(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 3)
 	old := established(t, c)
@@ -53,7 +53,7 @@ func TestLeaderCrashKeepsCommitted(t *testing.T) {
 // rest; the divergent proposal never commits.
 //
 // Points: 10
-// Reference: Zab paper §4.2 (Phase 2); zookeeper.md §3 (TRUNC, "never across epochs")
+// Reference: Zab paper §4.2 (Phase 2); docs/reference/zookeeper.md §3 (TRUNC, "never across epochs")
 func TestDivergentProposalTruncated(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 3)
 	old := established(t, c)
@@ -89,7 +89,7 @@ func TestDivergentProposalTruncated(t *testing.T) {
 // minority never establishes a leader; the majority does.
 //
 // Points: 5
-// Reference: Zab paper §4 (quorums); zookeeper.md §5 (CP: available with a majority)
+// Reference: Zab paper §4 (quorums); docs/reference/zookeeper.md §5 (CP: available with a majority)
 func TestMinorityElectsNoLeader(t *testing.T) {
 	c := newCluster(t, sim.Rand(t), 5)
 	c.W.Partition("1 5 | 2 3 4")
@@ -111,7 +111,7 @@ func TestMinorityElectsNoLeader(t *testing.T) {
 // (labs/sim/zabcheck) and that the ensemble recovers once healed.
 //
 // Points: 10
-// Reference: Zab paper §3.2, §4; zookeeper.md §3
+// Reference: Zab paper §3.2, §4; docs/reference/zookeeper.md §3
 func TestRecoveryNemesis(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

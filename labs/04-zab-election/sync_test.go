@@ -12,7 +12,7 @@ import (
 // follower, including "We cannot send TRUNC that cross epoch boundary".
 //
 // Points: 15
-// Reference: zookeeper.md §3 (Synchronization); LearnerHandler.syncFollower, queueCommittedProposals
+// Reference: docs/reference/zookeeper.md §3 (Synchronization); LearnerHandler.syncFollower, queueCommittedProposals
 func TestDecideSync(t *testing.T) {
 	log := []int64{z(1, 1), z(1, 2), z(1, 3), z(2, 1), z(2, 2)}
 	cases := []struct {

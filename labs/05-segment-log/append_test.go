@@ -20,7 +20,7 @@ import (
 // valid), and writes the batches to the .log as they are.
 //
 // Points: 10
-// Reference: kafka.md §2 "Broker rewrites"; AK LogValidator.assignOffsetsNonCompressed
+// Reference: docs/reference/kafka.md §2 "Broker rewrites"; AK LogValidator.assignOffsetsNonCompressed
 func TestAppendAssignsOffsets(t *testing.T) {
 	mem := vfs.NewMem()
 	l := open(t, mem, log.DefaultConfig(), log.Recovery{})
@@ -64,7 +64,7 @@ func TestAppendAssignsOffsets(t *testing.T) {
 // untouched.
 //
 // Points: 5
-// Reference: kafka.md §2; AK LogValidator.validateBatch
+// Reference: docs/reference/kafka.md §2; AK LogValidator.validateBatch
 func TestAppendRejectsCorrupt(t *testing.T) {
 	l := open(t, vfs.NewMem(), log.DefaultConfig(), log.Recovery{})
 	good, bad := batchOf(1, 2, 10), batchOf(1, 2, 10)
@@ -93,7 +93,7 @@ func TestAppendRejectsCorrupt(t *testing.T) {
 // (timestamp i64, relOffset u32) with the max timestamp so far.
 //
 // Points: 10
-// Reference: kafka.md §3 "Index files"; AK LogSegment.append
+// Reference: docs/reference/kafka.md §3 "Index files"; AK LogSegment.append
 func TestIndexFiles(t *testing.T) {
 	cfg := log.DefaultConfig()
 	cfg.IndexIntervalBytes = 250

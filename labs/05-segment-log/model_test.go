@@ -21,7 +21,7 @@ import (
 // operations and the seed to replay them.
 //
 // Points: 10
-// Reference: kafka.md §3; solutions/05-segment-log invariants
+// Reference: docs/reference/kafka.md §3; solutions/05-segment-log invariants
 func TestModel(t *testing.T) {
 	r := sim.Rand(t)
 	for run := 0; run < 20; run++ {

@@ -18,7 +18,7 @@ import (
 // offset (index lookup, then a forward scan).
 //
 // Points: 10
-// Reference: kafka.md §3 "Lookup"; AK OffsetIndex.lookup, LogSegment.translateOffset
+// Reference: docs/reference/kafka.md §3 "Lookup"; AK OffsetIndex.lookup, LogSegment.translateOffset
 func TestReadEveryOffset(t *testing.T) {
 	l := open(t, vfs.NewMem(), cfgSmall(), log.Recovery{})
 	for i := 0; i < 40; i++ {
@@ -53,7 +53,7 @@ func TestReadEveryOffset(t *testing.T) {
 // batch, the high watermark bound, reads at the log end and out of range.
 //
 // Points: 10
-// Reference: kafka.md §2 "Fetch truncation" (KIP-74); AK LogSegment.read
+// Reference: docs/reference/kafka.md §2 "Fetch truncation" (KIP-74); AK LogSegment.read
 func TestReadLimits(t *testing.T) {
 	l := open(t, vfs.NewMem(), log.DefaultConfig(), log.Recovery{})
 	big, small := batchOf(1, 1, 1000), batchOf(2, 1, 10)
@@ -88,7 +88,7 @@ func TestReadLimits(t *testing.T) {
 // go back and forth.
 //
 // Points: 10
-// Reference: kafka.md §1.3; AK Log.fetchOffsetByTimestamp, LogSegment.findOffsetByTimestamp; franz-go#706
+// Reference: docs/reference/kafka.md §1.3; AK Log.fetchOffsetByTimestamp, LogSegment.findOffsetByTimestamp; franz-go#706
 func TestOffsetForTimestamp(t *testing.T) {
 	l := open(t, vfs.NewMem(), cfgSmall(), log.Recovery{})
 	for _, ts := range []int64{100, 300, 200, 400, 400, 500} {

@@ -19,7 +19,7 @@ import (
 // log must end exactly at the last whole valid batch.
 //
 // Points: 10
-// Reference: kafka.md §3 "Recovery"; AK LogSegment.recover
+// Reference: docs/reference/kafka.md §3 "Recovery"; AK LogSegment.recover
 func TestRecoverTornTail(t *testing.T) {
 	r := sim.Rand(t)
 	for iter := 0; iter < 40; iter++ {
@@ -72,7 +72,7 @@ func TestRecoverTornTail(t *testing.T) {
 // random bytes, and a whole batch with a bad CRC.
 //
 // Points: 5
-// Reference: kafka.md §3 "Recovery" (the CRC matters)
+// Reference: docs/reference/kafka.md §3 "Recovery" (the CRC matters)
 func TestRecoverGarbage(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -120,7 +120,7 @@ func TestRecoverGarbage(t *testing.T) {
 // entries the appends made, and reads use them.
 //
 // Points: 5
-// Reference: kafka.md §3 "Index files" (rebuilt, not checksummed, after a crash)
+// Reference: docs/reference/kafka.md §3 "Index files" (rebuilt, not checksummed, after a crash)
 func TestRecoverRebuildsIndexes(t *testing.T) {
 	mem := vfs.NewMem()
 	cfg := log.DefaultConfig()

@@ -14,7 +14,7 @@ import (
 // past segment.bytes; the new segment starts at the log end offset.
 //
 // Points: 5
-// Reference: kafka.md §3 "Roll"; AK LogSegment.shouldRoll
+// Reference: docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll
 func TestRollOnSegmentBytes(t *testing.T) {
 	cfg := log.DefaultConfig()
 	cfg.SegmentBytes = int64(2*len(batchOf(1, 1, 100)) + 10)
@@ -35,7 +35,7 @@ func TestRollOnSegmentBytes(t *testing.T) {
 // segment.ms, measured from its first batch's timestamp.
 //
 // Points: 5
-// Reference: kafka.md §3 "Roll"; AK LogSegment.timeWaitedForRoll
+// Reference: docs/reference/kafka.md §3 "Roll"; AK LogSegment.timeWaitedForRoll
 func TestRollOnSegmentMs(t *testing.T) {
 	cfg := log.DefaultConfig()
 	cfg.SegmentMs = 100
@@ -55,7 +55,7 @@ func TestRollOnSegmentMs(t *testing.T) {
 // when an offset would not fit 32 bits relative to the segment's base.
 //
 // Points: 5
-// Reference: kafka.md §3 "Roll"; AK LogSegment.shouldRoll, canConvertToRelativeOffset
+// Reference: docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll, canConvertToRelativeOffset
 func TestRollOnFullIndexAndOverflow(t *testing.T) {
 	cfg := log.DefaultConfig()
 	cfg.IndexIntervalBytes = 0
