@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitepress'
 import { withMermaid } from 'vitepress-plugin-mermaid'
 import { chapters, page } from './course.mjs'
@@ -74,6 +75,13 @@ export default withMermaid(
     ignoreDeadLinks: false,
     lastUpdated: false,
     head: [['meta', { name: 'theme-color', content: '#3c8772' }]],
+    vite: {
+      resolve: {
+        // The plugin's diagram component re-renders under one id and
+        // races (theme/Mermaid.vue says how); ours replaces it.
+        alias: { 'vitepress-plugin-mermaid/Mermaid.vue': fileURLToPath(new URL('./theme/Mermaid.vue', import.meta.url)) },
+      },
+    },
     markdown: {
       theme: { light: 'github-light', dark: 'github-dark' },
       config: (md) => sourcesPlugin(md),

@@ -116,6 +116,10 @@ try {
         () => [...document.querySelectorAll('.mermaid')].filter((d) => d.querySelector('svg[aria-roledescription="error"], .error-icon')).length,
       )
       if (syntaxErrors) fail(`${syntaxErrors} mermaid diagram(s) failed to parse`)
+      // mermaid's own startOnLoad pass marks what it touched; it must never
+      // run (it races the window "load" event; theme/Mermaid.vue).
+      const autoRun = await page.evaluate(() => document.querySelectorAll('[data-processed], body > div[id^="dmermaid-"]').length)
+      if (autoRun) fail(`mermaid's startOnLoad pass ran over ${autoRun} element(s) (the load race)`)
     }
     const excerpts = (md.match(/^<<<\s/gm) || []).length
     if (excerpts > 0) {
