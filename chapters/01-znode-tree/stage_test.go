@@ -58,7 +58,7 @@ func (silent) Printf(string, ...any) {}
 // delete, and that the Stat a client reads moves as ZooKeeper's does.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5; PrepRequestProcessor.pRequest2TxnCreate; DataNode.copyStat
+// Reference: docs/reference/zookeeper.md §1.5; PrepRequestProcessor.pRequest2TxnCreate; DataNode.copyStat
 func TestStageSequentialNames(t *testing.T) {
 	s := start(t, nil)
 	defer s.Close()
@@ -106,7 +106,7 @@ func TestStageSequentialNames(t *testing.T) {
 // BADVERSION, and a multi with a failing op changes nothing.
 //
 // Points: 10
-// Reference: zookeeper.md §1.5, §1.7
+// Reference: docs/reference/zookeeper.md §1.5, §1.7
 func TestStageVersionsAndMulti(t *testing.T) {
 	s := start(t, nil)
 	defer s.Close()
@@ -140,7 +140,7 @@ func TestStageVersionsAndMulti(t *testing.T) {
 // write is there after recovery, with the same Stat.
 //
 // Points: 10
-// Reference: zookeeper.md §4 ("fsync before ACK"; recovery = snapshot + log replay)
+// Reference: docs/reference/zookeeper.md §4 ("fsync before ACK"; recovery = snapshot + log replay)
 func TestStageCrashKeepsAcknowledgedWrites(t *testing.T) {
 	mem := vfs.NewMem()
 	s := start(t, mem)

@@ -79,7 +79,7 @@ func await(t *testing.T, w <-chan client.Event, what string) client.Event {
 // node, and that the event arrives before the read that shows the change.
 //
 // Points: 10
-// Reference: ZooKeeper Programmer's Guide, "ZooKeeper Watches"; zookeeper.md §1.8, §5
+// Reference: ZooKeeper Programmer's Guide, "ZooKeeper Watches"; docs/reference/zookeeper.md §1.8, §5
 func TestStageWatchAcrossSessions(t *testing.T) {
 	s := start(t)
 	addr := []string{s.Addr().String()}
@@ -118,7 +118,7 @@ func TestStageWatchAcrossSessions(t *testing.T) {
 // and a watcher hears NodeDeleted; the client is told its session expired.
 //
 // Points: 10
-// Reference: zookeeper.md §1.2, §5 ("Session expiry: decided by ... tickTime buckets"); SessionTrackerImpl
+// Reference: docs/reference/zookeeper.md §1.2, §5 ("Session expiry: decided by ... tickTime buckets"); SessionTrackerImpl
 func TestStageEphemeralDiesWithSession(t *testing.T) {
 	s := start(t)
 	watcher := dial(t, s, 4*time.Second)
@@ -146,7 +146,7 @@ func TestStageEphemeralDiesWithSession(t *testing.T) {
 // its path, stays after firing, and never sends NodeChildrenChanged.
 //
 // Points: 10
-// Reference: ZooKeeper Programmer's Guide, "Persistent, Recursive Watches"; zookeeper.md §1.4 (op 106)
+// Reference: ZooKeeper Programmer's Guide, "Persistent, Recursive Watches"; docs/reference/zookeeper.md §1.4 (op 106)
 func TestStagePersistentRecursiveWatch(t *testing.T) {
 	s := start(t)
 	a := dial(t, s, 4*time.Second)

@@ -71,7 +71,7 @@ func dialT(t *testing.T, addrs ...string) *zk.Conn {
 // that the zxids follow the order the writes were acknowledged in.
 //
 // Points: 10
-// Reference: zookeeper.md §3 (broadcast: PROPOSAL, ACK after fsync, COMMIT in order), §5 (sync)
+// Reference: docs/reference/zookeeper.md §3 (broadcast: PROPOSAL, ACK after fsync, COMMIT in order), §5 (sync)
 func TestStageWritesSeenEverywhereInZxidOrder(t *testing.T) {
 	c := startEnsemble(t)
 	var conns []*zk.Conn
@@ -114,7 +114,7 @@ func TestStageWritesSeenEverywhereInZxidOrder(t *testing.T) {
 // reader can see the new data.
 //
 // Points: 5
-// Reference: zookeeper.md §5 (watch before data), §3 (followers apply commits)
+// Reference: docs/reference/zookeeper.md §5 (watch before data), §3 (followers apply commits)
 func TestStageWatchFiresOnFollower(t *testing.T) {
 	c := startEnsemble(t)
 	a, b := dialT(t, c.Addr(1)), dialT(t, c.Addr(3))

@@ -107,7 +107,7 @@ func others(c *cluster.Cluster, not int64) []int64 {
 // epoch, and every acknowledged write is still there.
 //
 // Points: 10
-// Reference: zookeeper.md §3 (FLE totalOrderPredicate; discovery: new epoch = max acceptedEpoch + 1); Zab paper §3.2 (agreement, primary integrity)
+// Reference: docs/reference/zookeeper.md §3 (FLE totalOrderPredicate; discovery: new epoch = max acceptedEpoch + 1); Zab paper §3.2 (agreement, primary integrity)
 func TestStageLeaderKilledNoAckedWriteLost(t *testing.T) {
 	c := startEnsemble(t)
 	old := c.Leader()
@@ -138,7 +138,7 @@ func TestStageLeaderKilledNoAckedWriteLost(t *testing.T) {
 // it caught up (the leader synchronizes it with DIFF) and serves them.
 //
 // Points: 10
-// Reference: zookeeper.md §3 (synchronization: DIFF), §4 (recovery from the log)
+// Reference: docs/reference/zookeeper.md §3 (synchronization: DIFF), §4 (recovery from the log)
 func TestStageRestartedFollowerCatchesUp(t *testing.T) {
 	c := startEnsemble(t)
 	l := c.Leader()
@@ -167,7 +167,7 @@ func TestStageRestartedFollowerCatchesUp(t *testing.T) {
 // committing; after the heal the old leader follows and has every write.
 //
 // Points: 10
-// Reference: zookeeper.md §3 (the leader abdicates without a synced quorum; TRUNC/DIFF on rejoin); Zab paper §4
+// Reference: docs/reference/zookeeper.md §3 (the leader abdicates without a synced quorum; TRUNC/DIFF on rejoin); Zab paper §4
 func TestStagePartitionedLeaderStepsDown(t *testing.T) {
 	c := startEnsemble(t)
 	old := c.Leader()

@@ -35,7 +35,7 @@ func segments(dir string) []string {
 }
 
 // annotateBatch prints the first batch of a .log file field by field:
-// the offsets, the bytes, the field and its value (kafka.md §2).
+// the offsets, the bytes, the field and its value (docs/reference/kafka.md §2).
 func annotateBatch(n *stage.Narrator, logFile string) error {
 	b, err := os.ReadFile(logFile)
 	if err != nil {

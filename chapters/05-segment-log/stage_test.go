@@ -92,7 +92,7 @@ func consumeAll(t *testing.T, c *client.Client, topic string) []client.Record {
 // order, at consecutive offsets.
 //
 // Points: 5
-// Reference: kafka.md §1.3 (produce, consume), §2 (RecordBatch v2)
+// Reference: docs/reference/kafka.md §1.3 (produce, consume), §2 (RecordBatch v2)
 func TestKgoRoundTrip(t *testing.T) {
 	b := startOn(t, vfs.NewMem())
 	defer b.Close()
@@ -132,7 +132,7 @@ func TestKgoRoundTrip(t *testing.T) {
 // that new records continue at the old log end offset.
 //
 // Points: 5
-// Reference: kafka.md §3 "Recovery", "Checkpoint files"
+// Reference: docs/reference/kafka.md §3 "Recovery", "Checkpoint files"
 func TestCleanRestartKeepsRecords(t *testing.T) {
 	fs := vfs.NewMem()
 	b := startOn(t, fs)
@@ -167,7 +167,7 @@ func TestCleanRestartKeepsRecords(t *testing.T) {
 // ack. Recovery must keep all of them, at their offsets, and nothing else.
 //
 // Points: 8
-// Reference: kafka.md §3 "Recovery" (truncate at the first bad batch), "Defaults" (flush.messages)
+// Reference: docs/reference/kafka.md §3 "Recovery" (truncate at the first bad batch), "Defaults" (flush.messages)
 func TestCrashKeepsFlushedRecords(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()
@@ -200,7 +200,7 @@ func TestCrashKeepsFlushedRecords(t *testing.T) {
 // batch in that .log.
 //
 // Points: 4
-// Reference: kafka.md §3 "Directory"; Log.filenamePrefixFromOffset
+// Reference: docs/reference/kafka.md §3 "Directory"; Log.filenamePrefixFromOffset
 func TestSegmentFiles(t *testing.T) {
 	fs := vfs.NewMem()
 	b := startOn(t, fs)

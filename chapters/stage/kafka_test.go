@@ -10,7 +10,7 @@ import (
 // file holds its fsynced bytes (a .log also a torn half of the rest), and
 // the disk refuses writes until Restore.
 //
-// Reference: kafka.md §3 "Recovery" (what a crash leaves for recovery).
+// Reference: docs/reference/kafka.md §3 "Recovery" (what a crash leaves for recovery).
 func TestPowerCutKeepsSyncedBytes(t *testing.T) {
 	dir := t.TempDir()
 	fs := NewCuttableFS()

@@ -84,6 +84,8 @@ type link struct {
 type Stats struct {
 	Sent, Delivered, Dropped int // dropped: sent on a cut link or to a down node, or lost in a break
 	Ticks                    int64
+	PointCrashes             int // nodes killed at a crash point inside a call (arm)
+	AimedDrops, AimedDelays  int // drop and delay actions that met their message
 }
 
 type env[M any, N Node[M]] struct {
@@ -110,6 +112,7 @@ func (w *World[M, N]) point(id NodeID, point string) bool {
 		return false
 	}
 	w.tracef("crash %d at a %s point (armed)", id, point)
+	w.stats.PointCrashes++
 	w.mix(8, w.now, int64(id))
 	w.crash(id)
 	return true
@@ -286,12 +289,14 @@ func (w *World[M, N]) send(from, to NodeID, m M) {
 		w.aimed = slices.Delete(w.aimed, i, i+1)
 		if a.Kind == ActDrop {
 			w.stats.Dropped++
+			w.stats.AimedDrops++
 			w.tracef("drop %d->%d %s (aimed), the connection breaks", from, to, w.describe(m))
 			w.mix(9, w.now, int64(from), int64(to))
 			w.breakConn(from, to)
 			return
 		}
 		delay = a.Count
+		w.stats.AimedDelays++
 		w.tracef("delay %d->%d %s by %d ticks (aimed)", from, to, w.describe(m), delay)
 	}
 	if l.blocked || !w.nodes[to-1].up {

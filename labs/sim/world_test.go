@@ -84,7 +84,7 @@ func newProbeWorld(t testing.TB, n int, seed uint64, trace func(string)) *World[
 // every link stays FIFO, and a gap in a link's numbering is always
 // preceded by Disconnected.
 //
-// Reference: zookeeper.md §3 ("FIFO TCP channels"); doc.go "The world".
+// Reference: docs/reference/zookeeper.md §3 ("FIFO TCP channels"); doc.go "The world".
 func TestFIFOAndNoSilentLoss(t *testing.T) {
 	w := newProbeWorld(t, 3, Seed(t), nil)
 	steps := []func(){

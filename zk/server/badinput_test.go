@@ -36,7 +36,7 @@ func stillServes(t *testing.T, s *server.Server) {
 // a path. The server answers with ZooKeeper's code (BADARGUMENTS, or NONODE
 // where ZooKeeper looks the parent up first), keeps the connection open,
 // and keeps serving.
-// Reference: zookeeper.md §1.5 (create checks); PathUtils.validatePath;
+// Reference: docs/reference/zookeeper.md §1.5 (create checks); PathUtils.validatePath;
 // PrepRequestProcessor.validatePath/pRequest2TxnCreate.
 func TestMalformedPaths(t *testing.T) {
 	s := startServer(t, nil)
@@ -83,7 +83,7 @@ func TestMalformedPaths(t *testing.T) {
 
 // TestInvalidACLs: an empty ACL, an unknown scheme, a malformed digest or
 // ip id, and "auth" with no authenticated ids are INVALIDACL.
-// Reference: zookeeper.md §1.5; PrepRequestProcessor.fixupACL.
+// Reference: docs/reference/zookeeper.md §1.5; PrepRequestProcessor.fixupACL.
 func TestInvalidACLs(t *testing.T) {
 	s := startServer(t, nil)
 	r, _ := session(t, s)
@@ -107,7 +107,7 @@ func TestInvalidACLs(t *testing.T) {
 // TestHostileBodies: bodies whose lengths and counts lie, truncated
 // records and multi ops of the wrong type get MARSHALLINGERROR or a closed
 // connection — never a crash — and other clients are served throughout.
-// Reference: zookeeper.md §1.1; the jute decoder's bounds checks (zk/proto).
+// Reference: docs/reference/zookeeper.md §1.1; the jute decoder's bounds checks (zk/proto).
 func TestHostileBodies(t *testing.T) {
 	s := startServer(t, nil)
 	bodies := map[string][]byte{

@@ -32,7 +32,7 @@ func startOn(t *testing.T, fs vfs.FS, snapCount int) *server.Server {
 // server is killed at a random moment and the disk crashes (torn tails,
 // unsynced renames undone). After a restart every acknowledged write is
 // there, and nothing that was never sent is.
-// Reference: zookeeper.md §4 ("fsync before ACK"); paper §5.1.
+// Reference: docs/reference/zookeeper.md §4 ("fsync before ACK"); paper §5.1.
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()
@@ -76,7 +76,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 
 // TestSnapshotsAndRestart: with a small snapCount the server takes fuzzy
 // snapshots, purges old logs, and a restart restores snapshot + log.
-// Reference: zookeeper.md §4 (snapCount trigger, restore = snapshot + replay).
+// Reference: docs/reference/zookeeper.md §4 (snapCount trigger, restore = snapshot + replay).
 func TestSnapshotsAndRestart(t *testing.T) {
 	fs := vfs.NewMem()
 	s := startOn(t, fs, 10)
@@ -132,7 +132,7 @@ func TestSnapshotsAndRestart(t *testing.T) {
 // TestSessionExpiry: a client that stops pinging loses its session: the
 // tick loop expires it with a closeSession txn that deletes its ephemerals
 // and fires their watches; a later reconnect is told it expired.
-// Reference: zookeeper.md §5 ("Session expiry"), §1.2 step 5.
+// Reference: docs/reference/zookeeper.md §5 ("Session expiry"), §1.2 step 5.
 func TestSessionExpiry(t *testing.T) {
 	s := startServer(t, nil)
 	observer := connectGoZK(t, s)

@@ -342,7 +342,7 @@ func (q *quorumPeer) disconnected(sid int64) {
 }
 
 // expire: the leader closes the sessions whose time has run out, each by
-// a closeSession txn (zookeeper.md §5, "Session expiry").
+// a closeSession txn (docs/reference/zookeeper.md §5, "Session expiry").
 func (q *quorumPeer) expire() {
 	if !q.leading() || !q.serving() {
 		return

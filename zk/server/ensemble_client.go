@@ -46,7 +46,7 @@ func canDispatch(cn *conn, i int) bool {
 }
 
 // connect handles a ConnectRequest in an ensemble
-// (ZooKeeperServer.processConnectRequest; zookeeper.md §1.2). A member
+// (ZooKeeperServer.processConnectRequest; docs/reference/zookeeper.md §1.2). A member
 // that is not serving closes the connection ("ZooKeeperServer not
 // running"); a new session is a createSession txn through the leader, and
 // the client hears back when this member applies it.
@@ -154,7 +154,7 @@ func (q *quorumPeer) request(cn *conn, hdr proto.RequestHeader, body []byte) {
 		return
 	}
 	if hdr.Type == proto.OpPing {
-		// Pings are exempt from ordering (zookeeper.md §1.3).
+		// Pings are exempt from ordering (docs/reference/zookeeper.md §1.3).
 		c.reply(cn, hdr.Xid, nil, nil)
 		return
 	}

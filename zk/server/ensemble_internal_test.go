@@ -18,7 +18,7 @@ import (
 // answered: same error, same body (paths, Stats, multi results).
 //
 // Reference: FinalRequestProcessor (replies are built from the txn and the
-// result of applying it); zookeeper.md §1.4, §1.7.
+// result of applying it); docs/reference/zookeeper.md §1.4, §1.7.
 func TestReplyOfMatchesExecute(t *testing.T) {
 	r := sim.Rand(t)
 	leader, follower := znode.New(), znode.New()
@@ -119,7 +119,7 @@ func FuzzForwarded(f *testing.F) {
 // TestEpochFilesSurviveCrash checks that an epoch written with writeEpoch
 // is what a crash leaves, and that a missing file reads as 0.
 //
-// Reference: zookeeper.md §3 (acceptedEpoch/currentEpoch persisted before
+// Reference: docs/reference/zookeeper.md §3 (acceptedEpoch/currentEpoch persisted before
 // ACKEPOCH and the NEWLEADER ack); QuorumPeer.writeLongToFile.
 func TestEpochFilesSurviveCrash(t *testing.T) {
 	r := sim.Rand(t)

@@ -341,6 +341,7 @@ func (q *quorumPeer) forwardedRequest(r zab.Request) {
 	c := q.c
 	hdr := proto.TxnHeader{ClientID: f.Session, Cxid: f.Cxid, Type: f.Type}
 	rec, pre := f.record()
+	pre = c.checkCreateSession(f.Type, f.Session, pre)
 	if pre == nil && f.Type != proto.OpCreateSession {
 		if _, known := c.sessions.Timeout(f.Session); !known || c.sessions.Closing(f.Session) {
 			pre = sessionExpired

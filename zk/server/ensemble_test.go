@@ -67,7 +67,7 @@ func dialSession(t *testing.T, addr string) (*zk.Conn, *interop.SessionWatch) {
 // in one zxid order, that a read after sync sees them, and that srvr
 // reports the members' modes.
 //
-// Reference: zookeeper.md §3 (broadcast), §5 (single system image, sync).
+// Reference: docs/reference/zookeeper.md §3 (broadcast), §5 (single system image, sync).
 func TestEnsembleWritesEverywhere(t *testing.T) {
 	c := startEnsemble(t, 3)
 	var conns []*zk.Conn
@@ -129,7 +129,7 @@ func TestEnsembleWritesEverywhere(t *testing.T) {
 // the two others, the client's session moves to a live member, and no
 // acknowledged write is lost; the old leader restarts and catches up.
 //
-// Reference: zookeeper.md §3 (FLE, discovery, synchronization); Zab paper
+// Reference: docs/reference/zookeeper.md §3 (FLE, discovery, synchronization); Zab paper
 // §3.2 (agreement, primary integrity).
 func TestEnsembleLeaderFailover(t *testing.T) {
 	c := startEnsemble(t, 3)
@@ -216,7 +216,7 @@ func fourLetter(addr, cmd string) (string, error) {
 // when it stops leading, and when the partition heals the new leader
 // tells it to TRUNCATE the orphan from its log. Nobody ever serves it.
 //
-// Reference: zookeeper.md §3 (TRUNC: "a follower with extra uncommitted
+// Reference: docs/reference/zookeeper.md §3 (TRUNC: "a follower with extra uncommitted
 // txns"; the leader abdicates without a quorum); Zab paper §4.2.
 func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 	var truncs atomic.Int32
@@ -301,7 +301,7 @@ func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 // often; a follower that was down meanwhile is behind the leader's log
 // and is brought back with a SNAP.
 //
-// Reference: zookeeper.md §3 (SNAP), §4 (snapshots; purge).
+// Reference: docs/reference/zookeeper.md §3 (SNAP), §4 (snapshots; purge).
 func TestEnsembleSnapCatchUp(t *testing.T) {
 	var snaps atomic.Int32
 	c, err := cluster.Start(cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, SnapCount: 20,
@@ -355,7 +355,7 @@ func TestEnsembleSnapCatchUp(t *testing.T) {
 // (they were forwarded and committed first), and a failed write still
 // answers in its turn.
 //
-// Reference: zookeeper.md §1.3 (FIFO per connection), §5 (a client's
+// Reference: docs/reference/zookeeper.md §1.3 (FIFO per connection), §5 (a client's
 // updates apply in order; reads see them); CommitProcessor.
 func TestEnsemblePipelinedFollowerFIFO(t *testing.T) {
 	c := startEnsemble(t, 3)
@@ -421,7 +421,7 @@ func TestEnsemblePipelinedFollowerFIFO(t *testing.T) {
 // leader, fed by the follower's touches, expires only the silent one, by
 // a closeSession txn that removes its ephemeral node on every member.
 //
-// Reference: zookeeper.md §5 ("Session expiry: decided by the leader");
+// Reference: docs/reference/zookeeper.md §5 ("Session expiry: decided by the leader");
 // §3 (PING replies carry session touches).
 func TestEnsembleSessionExpiryOnFollower(t *testing.T) {
 	c := startEnsemble(t, 3)

@@ -72,7 +72,7 @@ func (f *forwarded) record() (proto.Record, error) {
 }
 
 // errorTxn is the txn of a write that failed before Execute could run:
-// failed writes still take a zxid (zookeeper.md §1.5), and the follower
+// failed writes still take a zxid (docs/reference/zookeeper.md §1.5), and the follower
 // waiting for the reply learns the code from it.
 func errorTxn(hdr proto.TxnHeader, err error) proto.Txn {
 	hdr.Type = proto.OpError

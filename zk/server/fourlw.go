@@ -16,7 +16,7 @@ import (
 const Version = "3.8.4-zkafka"
 
 // buildDate is in the 3.4 format go-zookeeper parses ("MM/DD/YYYY HH:MM
-// GMT"), not 3.8's yyyy-MM-dd (zookeeper.md §2, "Date format trap").
+// GMT"), not 3.8's yyyy-MM-dd (docs/reference/zookeeper.md §2, "Date format trap").
 const buildDate = "01/01/2024 00:00 GMT"
 
 var fourLetterWords = map[string]bool{

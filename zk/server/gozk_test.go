@@ -71,7 +71,7 @@ func waitEvent(t *testing.T, ch <-chan zk.Event) zk.Event {
 }
 
 // TestGoZookeeperSmoke: the go-zookeeper 1.0.4 client works unchanged.
-// Reference: zookeeper.md §1.9 (go-zk column), §1.4, §1.8.
+// Reference: docs/reference/zookeeper.md §1.9 (go-zk column), §1.4, §1.8.
 func TestGoZookeeperSmoke(t *testing.T) {
 	s := startServer(t, nil)
 	c := connectGoZK(t, s)

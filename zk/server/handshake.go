@@ -14,7 +14,7 @@ import (
 func hex(v int64) string { return fmt.Sprintf("0x%x", v) }
 
 // connect handles a ConnectRequest (ZooKeeperServer.processConnectRequest).
-// Reference: zookeeper.md §1.2.
+// Reference: docs/reference/zookeeper.md §1.2.
 func (c *core) connect(cn *conn, req *proto.ConnectRequest) {
 	if cn.gone {
 		return

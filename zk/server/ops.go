@@ -33,7 +33,7 @@ func (c *core) reply(cn *conn, xid int32, err error, body proto.Record) {
 }
 
 // request handles one request after the handshake
-// (FinalRequestProcessor; zookeeper.md §1.3, §1.4).
+// (FinalRequestProcessor; docs/reference/zookeeper.md §1.3, §1.4).
 func (c *core) request(cn *conn, hdr proto.RequestHeader, body []byte) {
 	if cn.gone || !cn.established {
 		return

@@ -142,7 +142,7 @@ func session(t *testing.T, s *server.Server) (*raw, proto.ConnectResponse) {
 	return r, r.connect(proto.ConnectRequest{})
 }
 
-// Reference: zookeeper.md §1.1 (framing: close on len<0 or >jute.maxbuffer).
+// Reference: docs/reference/zookeeper.md §1.1 (framing: close on len<0 or >jute.maxbuffer).
 func TestFramingRejectsBadLengths(t *testing.T) {
 	s := startServer(t, nil)
 	for _, l := range []int32{-1, proto.MaxBuffer + 1, -1 << 31} {
@@ -172,7 +172,7 @@ func TestFramingRejectsBadLengths(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.2 (readOnly optional both ways; timeout clamp).
+// Reference: docs/reference/zookeeper.md §1.2 (readOnly optional both ways; timeout clamp).
 func TestHandshakeMirrorsReadOnly(t *testing.T) {
 	s := startServer(t, nil)
 	for _, ro := range []bool{false, true} {
@@ -199,7 +199,7 @@ func TestHandshakeMirrorsReadOnly(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.2 step 1 (refuse a client ahead of us), step 5
+// Reference: docs/reference/zookeeper.md §1.2 step 1 (refuse a client ahead of us), step 5
 // (expired or wrong password: (0, 0, 16 zero bytes) then close), and
 // "a reconnect closes the old connection".
 func TestHandshakeRefusals(t *testing.T) {
@@ -234,7 +234,7 @@ func TestHandshakeRefusals(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §1.3 (FIFO replies with pipelining; body only
+// Reference: docs/reference/zookeeper.md §1.3 (FIFO replies with pipelining; body only
 // when err == 0; unknown opcode → UNIMPLEMENTED then close).
 func TestPipelinedRequestsAndErrors(t *testing.T) {
 	s := startServer(t, nil)
@@ -284,7 +284,7 @@ func TestPipelinedRequestsAndErrors(t *testing.T) {
 	r.expectClosed()
 }
 
-// Reference: zookeeper.md §1.3 (auth: (xid, 0, OK/AUTHFAILED), close on
+// Reference: docs/reference/zookeeper.md §1.3 (auth: (xid, 0, OK/AUTHFAILED), close on
 // failure) and §1.4 (whoAmI).
 func TestAuthPackets(t *testing.T) {
 	s := startServer(t, nil)
@@ -305,7 +305,7 @@ func TestAuthPackets(t *testing.T) {
 	r.expectClosed()
 }
 
-// Reference: zookeeper.md §1.8 and §5 (watch event before the data; a
+// Reference: docs/reference/zookeeper.md §1.8 and §5 (watch event before the data; a
 // notification is queued before later replies), §1.4 (exists on a missing
 // node sets a watch; addWatch replies ErrorResponse{0}).
 func TestWatchBeforeData(t *testing.T) {
@@ -338,7 +338,7 @@ func TestWatchBeforeData(t *testing.T) {
 	}
 }
 
-// Reference: zookeeper.md §2 (whitelist message; ruok; srvr format).
+// Reference: docs/reference/zookeeper.md §2 (whitelist message; ruok; srvr format).
 func TestFourLetterWords(t *testing.T) {
 	fourLW := func(s *server.Server, cmd string) string {
 		nc, err := net.Dial("tcp", s.Addr().String())

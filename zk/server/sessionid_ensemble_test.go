@@ -28,7 +28,7 @@ import (
 // Reference: SessionTrackerImpl.initializeNextSessionId (the server id in
 // the top byte; the constructor tracks recovered sessions without moving
 // nextSessionId); LearnerSessionTracker (a follower's counter starts the
-// same way); zookeeper.md §1.2 (session id, password from the id).
+// same way); docs/reference/zookeeper.md §1.2 (session id, password from the id).
 func TestEnsembleRestartKeepsSessionIDsApart(t *testing.T) {
 	// SnapCount 2: every member snapshots every other commit, so member 1
 	// soon has a snapshot with member 3's session to restart from.

@@ -5,7 +5,7 @@
 //
 //   - NegotiateTimeout clamps the client's requested timeout to
 //     [minSessionTimeout, maxSessionTimeout], by default 2 and 20 ticks
-//     (ZooKeeperServer.processConnectRequest, zookeeper.md §1.2).
+//     (ZooKeeperServer.processConnectRequest, docs/reference/zookeeper.md §1.2).
 //   - NewID is the first session id of a server: (nowMs<<24)>>>8 with the
 //     server id in the top byte (SessionTrackerImpl.initializeNextSessionId);
 //     the server hands out NewID, NewID+1, ... . ServerOf reads the server

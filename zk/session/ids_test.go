@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// Reference: zookeeper.md §1.2 (clamp to [min,max], defaults 2 and 20
+// Reference: docs/reference/zookeeper.md §1.2 (clamp to [min,max], defaults 2 and 20
 // ticks); ZooKeeperServer.processConnectRequest.
 func TestNegotiateTimeout(t *testing.T) {
 	const tick = 2000

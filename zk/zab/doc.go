@@ -24,7 +24,7 @@
 // makes every follower's log equal to its own (synchronization: DIFF,
 // TRUNC or SNAP, then NEWLEADER) and, once a majority acked NEWLEADER,
 // commits its whole history and starts broadcasting (UPTODATE)
-// (chapter 4; Zab paper §4, zookeeper.md §3).
+// (chapter 4; Zab paper §4, docs/reference/zookeeper.md §3).
 //
 // # Why a new leader's history contains every committed proposal
 //

@@ -15,7 +15,7 @@ import (
 // (Learner.connectToLeader), instead of waiting out initLimit and
 // starting a new election.
 //
-// Reference: zookeeper.md §3 phase 1 (discovery); Learner.connectToLeader.
+// Reference: docs/reference/zookeeper.md §3 phase 1 (discovery); Learner.connectToLeader.
 func TestFollowerInfoIsResent(t *testing.T) {
 	p, err := zab.New(zab.Config{ID: 1, Voters: []int64{1, 2, 3}, InitLimit: 10, ResendEvery: 2})
 	if err != nil {

@@ -20,7 +20,7 @@ import (
 // gives) and the fault schedule in sim's text form.
 //
 // Reference: Zab paper (Junqueira, Reed, Serafini, DSN 2011) §3.2
-// (properties), §4 (phases); zookeeper.md §3.
+// (properties), §4 (phases); docs/reference/zookeeper.md §3.
 func TestNemesis(t *testing.T) {
 	n := zabsim.Schedules(t)
 	for i := 0; i < n; i++ {

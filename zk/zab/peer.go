@@ -290,7 +290,7 @@ func (p *Peer) NextZxid() (int64, error) {
 
 // Propose broadcasts a txn (leader only). Its Header.Zxid must be 0 (the
 // peer fills it) or NextZxid(). Failed writes are proposed too: their
-// ErrorTxn takes a zxid like any other (zookeeper.md §1.5).
+// ErrorTxn takes a zxid like any other (docs/reference/zookeeper.md §1.5).
 func (p *Peer) Propose(txn proto.Txn) (int64, error) {
 	z, err := p.NextZxid()
 	if err == ErrZxidRollover {

@@ -15,7 +15,7 @@ import (
 // toward establishing an epoch (Leader.waitForEpochAck), so two leaders
 // can never establish the same epoch this way.
 //
-// Reference: zookeeper.md §3 phase 1 ("data -1 if it already accepted
+// Reference: docs/reference/zookeeper.md §3 phase 1 ("data -1 if it already accepted
 // this epoch"); Learner.registerWithLeader; LearnerHandler.run.
 func TestFollowerRejoinsWithinEpoch(t *testing.T) {
 	r := sim.Rand(t)

@@ -94,7 +94,7 @@ func proposalTxn(z int64) *proto.Txn {
 // currentEpoch e and a shorter log wins and TRUNCs the txn away — an
 // acknowledged write lost.
 //
-// Reference: zookeeper.md §3 phase 2; Learner.syncWithLeader
+// Reference: docs/reference/zookeeper.md §3 phase 2; Learner.syncWithLeader
 // (packetsNotLogged, NEWLEADER), ZOOKEEPER-4643/4646 (ZooKeeper 3.9.3).
 func TestFollowerAcksNoProposalBeforeNewLeader(t *testing.T) {
 	f := newScripted(t, 2)
@@ -138,7 +138,7 @@ func TestFollowerAcksNoProposalBeforeNewLeader(t *testing.T) {
 // not count an ACK from a learner that has not acked NEWLEADER yet (its
 // currentEpoch is older than the epoch it would be vouching for).
 //
-// Reference: zookeeper.md §3 phase 2; LearnerHandler (ACKs are processed
+// Reference: docs/reference/zookeeper.md §3 phase 2; LearnerHandler (ACKs are processed
 // once the learner is synced), Leader.processAck.
 func TestLeaderCountsNoAckFromASyncingLearner(t *testing.T) {
 	l := newScripted(t, 3)

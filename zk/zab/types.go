@@ -131,7 +131,7 @@ type Ready struct {
 	// Epochs, when non-nil, are persisted (written atomically and
 	// fsynced) AFTER Entries are durable and BEFORE Messages are sent:
 	// acceptedEpoch before ACKEPOCH, currentEpoch before the NEWLEADER ack
-	// (zookeeper.md §3, Zab paper §4 phases 1-2). The order against
+	// (docs/reference/zookeeper.md §3, Zab paper §4 phases 1-2). The order against
 	// Entries matters: currentEpoch is what a vote claims, so it must
 	// never be on disk before the history it vouches for — a crash
 	// between the two would leave a server that can win an election with

@@ -17,7 +17,7 @@ var three = []int64{1, 2, 3}
 // TestZxidLayout checks that a zxid is epoch<<32 | counter, so that every
 // zxid of a later epoch is larger.
 //
-// Reference: zookeeper.md §3; ZxidUtils.makeZxid.
+// Reference: docs/reference/zookeeper.md §3; ZxidUtils.makeZxid.
 func TestZxidLayout(t *testing.T) {
 	z := quorum.MakeZxid(3, 7)
 	if z != 3<<32|7 || quorum.EpochOf(z) != 3 || quorum.CounterOf(z) != 7 {
@@ -112,7 +112,7 @@ func TestDeliveryInOrder(t *testing.T) {
 // TestTotalOrderPredicate checks FastLeaderElection.totalOrderPredicate:
 // epoch first, then zxid, then the larger server id.
 //
-// Reference: zookeeper.md §3 (FLE); FastLeaderElection.totalOrderPredicate.
+// Reference: docs/reference/zookeeper.md §3 (FLE); FastLeaderElection.totalOrderPredicate.
 func TestTotalOrderPredicate(t *testing.T) {
 	v := func(id, zxid, epoch int64) quorum.Vote { return quorum.Vote{Leader: id, Zxid: zxid, PeerEpoch: epoch} }
 	cases := []struct {
@@ -135,7 +135,7 @@ func TestTotalOrderPredicate(t *testing.T) {
 
 // TestDecideSync checks LearnerHandler.syncFollower's choices.
 //
-// Reference: zookeeper.md §3 (Synchronization); LearnerHandler.syncFollower,
+// Reference: docs/reference/zookeeper.md §3 (Synchronization); LearnerHandler.syncFollower,
 // queueCommittedProposals ("We cannot send TRUNC that cross epoch boundary").
 func TestDecideSync(t *testing.T) {
 	z := quorum.MakeZxid
@@ -165,7 +165,7 @@ func TestDecideSync(t *testing.T) {
 // all decide on the peer with the highest (epoch, zxid, id), here the one
 // with the longest log rather than the largest id.
 //
-// Reference: zookeeper.md §3 (FLE); FastLeaderElection.lookForLeader.
+// Reference: docs/reference/zookeeper.md §3 (FLE); FastLeaderElection.lookForLeader.
 func TestElectionPicksBestVote(t *testing.T) {
 	last := map[int64]int64{1: quorum.MakeZxid(1, 7), 2: quorum.MakeZxid(1, 9), 3: quorum.MakeZxid(1, 8)}
 	es := map[int64]*Election{}

@@ -8,7 +8,7 @@ import (
 )
 
 // Lab 2, part 1: the watch manager. Read the handout (../README.md) first;
-// the rules are in zk/watch/doc.go's table and zookeeper.md §1.8.
+// the rules are in zk/watch/doc.go's table and docs/reference/zookeeper.md §1.8.
 //
 // The types you use (watcher.ID, watcher.Kind, watcher.Delivery,
 // watcher.Watch) are given in package watcher. Everything in this file is

@@ -6,7 +6,7 @@ import (
 )
 
 // Lab 2, part 2: setWatches on reconnect (ops 101 and 105;
-// DataTree.setWatches, zookeeper.md §1.8).
+// DataTree.setWatches, docs/reference/zookeeper.md §1.8).
 
 // SetWatches re-registers the watches a client held before it reconnected.
 // relZxid is the last zxid the client saw (use it, not sw.RelativeZxid).

@@ -6,7 +6,7 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// Lab 5, part 1: the two sparse indexes of a segment (kafka.md §3). Both
+// Lab 5, part 1: the two sparse indexes of a segment (docs/reference/kafka.md §3). Both
 // live in memory as a slice — the source of truth while the segment is
 // open — and on disk as fixed-size big-endian entries appended to a file:
 //

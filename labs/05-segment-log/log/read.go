@@ -33,7 +33,7 @@ func (s *segment) translateOffset(offset int64) (pos int64, h record.Header, fou
 // total stays within maxBytes and the range ends at or before maxPos.
 // With minOne the first batch is returned even if it alone exceeds
 // maxBytes (KIP-74). size 0 means nothing to return.
-// Reference: kafka.md §2 "Fetch truncation"; AK LogSegment.read.
+// Reference: docs/reference/kafka.md §2 "Fetch truncation"; AK LogSegment.read.
 func (s *segment) read(offset, maxBytes, maxPos int64, minOne bool) (pos, size int64, err error) {
 	return 0, 0, errors.New("not implemented: lab 5 (segment.read)")
 }

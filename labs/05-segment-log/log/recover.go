@@ -14,7 +14,7 @@ import "errors"
 // (per batch: an entry when more than indexInterval bytes passed since the
 // last one), and restore size, next, the max timestamp and
 // rollingTimestamp. Return how many bytes were cut.
-// Reference: kafka.md §3 "Recovery"; AK LogSegment.recover.
+// Reference: docs/reference/kafka.md §3 "Recovery"; AK LogSegment.recover.
 func (s *segment) recover() (truncated int64, err error) {
 	return 0, errors.New("not implemented: lab 5 (segment.recover)")
 }

@@ -79,7 +79,7 @@ type appendInfo struct {
 // per record) and the leader's epoch (record.SetBaseOffset,
 // record.SetPartitionLeaderEpoch). It describes the result in appendInfo.
 // Hint: record.Split walks batches back to back.
-// Reference: kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
+// Reference: docs/reference/kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
 func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator) (appendInfo, error) {
 	return appendInfo{}, errors.New("not implemented: lab 5 (assignOffsets)")
 }
@@ -90,7 +90,7 @@ func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator)
 // add an offset index entry mapping info.lastOffset to this append's start
 // position and a time index entry (the max timestamp so far and its
 // offset). Then update size, next, the max timestamp and rollingTimestamp.
-// Reference: kafka.md §3 "Append rule"; AK LogSegment.append.
+// Reference: docs/reference/kafka.md §3 "Append rule"; AK LogSegment.append.
 func (s *segment) append(batches []byte, info appendInfo) error {
 	return errors.New("not implemented: lab 5 (segment.append)")
 }
@@ -106,7 +106,7 @@ type rollParams struct {
 }
 
 // shouldRoll reports whether the append described by p must go to a new
-// segment (kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
+// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
 //   - the segment would grow past segment.bytes;
 //   - it is not empty and older than segment.ms, measured from
 //     rollingTimestamp to the append's maxTimestamp (or, if the segment has

@@ -27,7 +27,7 @@
 // # What is checked
 //
 // (Junqueira, Reed, Serafini, "Zab: High-performance broadcast for
-// primary-backup systems", DSN 2011, §3; zookeeper.md §3.)
+// primary-backup systems", DSN 2011, §3; docs/reference/zookeeper.md §3.)
 //
 //   - Integrity: a delivered txn was broadcast, with that zxid and content
 //     (checked when Broadcasts were recorded).

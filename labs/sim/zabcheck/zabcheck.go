@@ -164,7 +164,7 @@ func (r *Recorder) Logged(node sim.NodeID, zxid int64, txn string) {
 
 // Truncated records that node cut its log after zxid (TRUNC). A txn that
 // has been delivered anywhere is committed, and truncating it is a
-// violation (zookeeper.md §3: TRUNC removes only what the new leader does
+// violation (docs/reference/zookeeper.md §3: TRUNC removes only what the new leader does
 // not have, which is never committed).
 func (r *Recorder) Truncated(node sim.NodeID, zxid int64) {
 	d := r.disk(node)
@@ -188,7 +188,7 @@ func (r *Recorder) Replaced(node sim.NodeID, zxid int64) {
 
 // Established records that node became the established leader of epoch
 // (a quorum acked its NEWLEADER). At most one leader establishes an epoch
-// (Zab.tla; zookeeper.md §3).
+// (Zab.tla; docs/reference/zookeeper.md §3).
 func (r *Recorder) Established(node sim.NodeID, epoch int64) {
 	r.init()
 	if l, ok := r.established[epoch]; ok && l != node {

@@ -47,7 +47,7 @@ func TestGoodRun(t *testing.T) {
 // TestViolations: each run breaks one property, and the report names it.
 //
 // Reference: Zab paper §3 (integrity, total order, agreement, local and
-// global primary order, primary integrity); zookeeper.md §3.
+// global primary order, primary integrity); docs/reference/zookeeper.md §3.
 func TestViolations(t *testing.T) {
 	cases := []struct {
 		name string

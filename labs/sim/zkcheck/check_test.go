@@ -54,7 +54,7 @@ func withArtifacts(t *testing.T) {
 // TestAcceptsCorrectHistories: histories a correct ensemble can produce,
 // including stale reads from a lagging follower, pass.
 //
-// Reference: zookeeper.md §5 ("Reads are local and only sequentially
+// Reference: docs/reference/zookeeper.md §5 ("Reads are local and only sequentially
 // consistent"); Programmer's Guide, "Consistency Guarantees".
 func TestAcceptsCorrectHistories(t *testing.T) {
 	cases := map[string][]Op{
@@ -108,7 +108,7 @@ func TestAcceptsCorrectHistories(t *testing.T) {
 // TestRejectsViolations: each history breaks one guarantee, and the
 // report names that guarantee.
 //
-// Reference: zookeeper.md §5; ZooKeeper paper §2.3 ("linearizable writes",
+// Reference: docs/reference/zookeeper.md §5; ZooKeeper paper §2.3 ("linearizable writes",
 // "FIFO client order"); Programmer's Guide, sync.
 func TestRejectsViolations(t *testing.T) {
 	cases := []struct {
@@ -309,7 +309,7 @@ func dump(ops []Op) string {
 // the newest write of its view (stale is fine), a write that no one made
 // is a violation, and an absent node must really be absent in the view.
 //
-// Reference: zookeeper.md §5 (reads are local, sequentially consistent);
+// Reference: docs/reference/zookeeper.md §5 (reads are local, sequentially consistent);
 // ZooKeeper Programmer's Guide, "Consistency Guarantees".
 func TestExists(t *testing.T) {
 	exists := func(s int64, path string, mzxid, call, ret, view int64) Op {

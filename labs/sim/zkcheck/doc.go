@@ -8,7 +8,7 @@
 //
 // # What ZooKeeper promises
 //
-// (zookeeper.md §5; ZooKeeper Programmer's Guide, "Consistency
+// (docs/reference/zookeeper.md §5; ZooKeeper Programmer's Guide, "Consistency
 // Guarantees"; Hunt et al., "ZooKeeper: wait-free coordination", §2.3.)
 //
 //  1. Writes are linearizable: there is one order of all writes (the zxid

@@ -29,7 +29,7 @@ func samplePackets() []quorum.Packet {
 
 // TestCodecRoundTrip checks that every packet type survives the wire.
 //
-// Reference: zookeeper.md §3 (QuorumPacket and its types).
+// Reference: docs/reference/zookeeper.md §3 (QuorumPacket and its types).
 func TestCodecRoundTrip(t *testing.T) {
 	for _, p := range samplePackets() {
 		b := Encode(nil, p)
@@ -117,7 +117,7 @@ func pair(t *testing.T) (*Transport, *Transport) {
 // arrive in order with the connection's generation, Block breaks the link
 // on both sides (Disconnected) and Unblock brings a new generation.
 //
-// Reference: zookeeper.md §3 (FIFO channels); QuorumCnxManager.
+// Reference: docs/reference/zookeeper.md §3 (FIFO channels); QuorumCnxManager.
 func TestTransportFIFOAndBlock(t *testing.T) {
 	a, b := pair(t)
 	ea, eb := next(t, a), next(t, b)

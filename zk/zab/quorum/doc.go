@@ -11,7 +11,7 @@
 // Wire encoding is not here on purpose (code-style-models.md guidance 12):
 // the core takes Go structs; the runtime that speaks TCP encodes a Packet
 // as ZooKeeper's QuorumPacket{int type, long zxid, buffer data,
-// vector<Id> authinfo} (zookeeper.md §3).
+// vector<Id> authinfo} (docs/reference/zookeeper.md §3).
 //
 // # Invariants
 //

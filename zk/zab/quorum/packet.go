@@ -6,7 +6,7 @@ import (
 	"github.com/zkafka/zkafka/zk/proto"
 )
 
-// Type is a quorum packet type, numbered as in Leader.java (zookeeper.md
+// Type is a quorum packet type, numbered as in Leader.java (docs/reference/zookeeper.md
 // §3), plus Notification for fast leader election, which ZooKeeper sends on
 // a separate connection (QuorumCnxManager) and which has no number there.
 type Type int32

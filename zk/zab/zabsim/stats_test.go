@@ -12,7 +12,7 @@ import (
 // synchronized every way (TRUNC, SNAP) and servers take snapshots. A suite
 // whose schedules never truncated a log would pass vacuously.
 //
-// Reference: zookeeper.md §3 (DIFF/TRUNC/SNAP), §4 (snapshots).
+// Reference: docs/reference/zookeeper.md §3 (DIFF/TRUNC/SNAP), §4 (snapshots).
 func TestSchedulesExercise(t *testing.T) {
 	r := sim.Rand(t)
 	tot := map[string]int{}
@@ -31,8 +31,13 @@ func TestSchedulesExercise(t *testing.T) {
 			tot[string(f.Action.Kind)]++
 		}
 		tot["committed"] += len(c.Committed())
+		st := c.W.Stats()
+		tot["point crash"] += st.PointCrashes
+		tot["aimed drop"] += st.AimedDrops
+		tot["aimed delay"] += st.AimedDelays
 	}
-	for _, k := range []string{"crash", "restart", "partition", "trunc", "snap", "snapshot", "established"} {
+	t.Logf("30 schedules: %v", tot)
+	for _, k := range []string{"crash", "restart", "partition", "trunc", "snap", "snapshot", "established", "point crash", "aimed drop", "aimed delay"} {
 		if tot[k] == 0 {
 			t.Errorf("30 schedules and not one %q: %v", k, tot)
 		}
@@ -47,7 +52,7 @@ func TestSchedulesExercise(t *testing.T) {
 // catches it: a crash then loses acked entries.
 //
 // Reference: Zab paper §5.1 ("transactions are logged to non-volatile
-// store before sending acknowledgments"); zookeeper.md §4.
+// store before sending acknowledgments"); docs/reference/zookeeper.md §4.
 func TestMutantNoFsyncIsCaught(t *testing.T) {
 	r := sim.Rand(t)
 	for range 20 {

@@ -21,7 +21,7 @@ import (
 // On a violation the porcupine visualization's path is printed (under
 // $ZKAFKA_ARTIFACTS, or the temp dir), with SEED= and the fault schedule.
 //
-// Reference: zookeeper.md §5 (consistency guarantees); ZooKeeper
+// Reference: docs/reference/zookeeper.md §5 (consistency guarantees); ZooKeeper
 // Programmer's Guide, "Consistency Guarantees"; Hunt et al., "ZooKeeper:
 // wait-free coordination", §2.3.
 func TestClientNemesis(t *testing.T) {
@@ -53,7 +53,7 @@ func TestClientNemesis(t *testing.T) {
 // checks that the client-level checker catches each within a few
 // schedules — a suite that passes a broken server proves nothing.
 //
-// Reference: zookeeper.md §5 (writes linearizable, sync, single system
+// Reference: docs/reference/zookeeper.md §5 (writes linearizable, sync, single system
 // image); Zab paper §5.1 (commit after a quorum logged the txn).
 func TestMutantsAreCaught(t *testing.T) {
 	for _, m := range []struct {
