@@ -148,7 +148,10 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			a = Action{Kind: k, Nodes: []NodeID{node()}}
 		case ActHeal:
 			a = Action{Kind: k}
-		case ActCrash:
+		case ActCrash, ActArm:
+			// arm is a crash inside a Ready: at the k-th write, fsync or
+			// send from now. An armed node counts as down until restarted
+			// (a restart of one that never reached its point disarms it).
 			if nDown >= c.MaxDown {
 				continue
 			}
@@ -159,20 +162,9 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			down[n] = true
 			nDown++
 			a = Action{Kind: k, Nodes: []NodeID{n}}
-		case ActArm:
-			// A crash inside a Ready: at the k-th write, fsync or send
-			// from now. Counted as down until restarted (a restart of an
-			// armed node that never reached its point just disarms it).
-			if nDown >= c.MaxDown {
-				continue
+			if k == ActArm {
+				a.Point, a.Count = armPoints[r.IntN(len(armPoints))], 1+r.Int64N(8)
 			}
-			n := node()
-			for down[n] {
-				n = node()
-			}
-			down[n] = true
-			nDown++
-			a = Action{Kind: k, Nodes: []NodeID{n}, Point: armPoints[r.IntN(len(armPoints))], Count: 1 + r.Int64N(8)}
 		case ActDrop, ActDelay:
 			if c.Nodes < 2 || len(c.MessageKinds) == 0 {
 				continue

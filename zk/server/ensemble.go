@@ -13,6 +13,7 @@ import (
 	"github.com/zkafka/zkafka/zk/txnlog"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 )
 
 // Ensemble makes a server one member of a ZooKeeper ensemble (zoo.cfg's
@@ -130,11 +131,11 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 	if err != nil {
 		return fail(err)
 	}
-	accepted, err := readEpoch(fs, snapDir, acceptedEpochFile)
+	accepted, err := quorumpeer.ReadEpoch(fs, snapDir, quorumpeer.AcceptedEpochFile)
 	if err != nil {
 		return fail(err)
 	}
-	current, err := readEpoch(fs, snapDir, currentEpochFile)
+	current, err := quorumpeer.ReadEpoch(fs, snapDir, quorumpeer.CurrentEpochFile)
 	if err != nil {
 		return fail(err)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,7 +117,7 @@ func FuzzForwarded(f *testing.F) {
 	})
 }
 
-// TestEpochFilesSurviveCrash checks that an epoch written with writeEpoch
+// TestEpochFilesSurviveCrash checks that an epoch written with quorumpeer.WriteEpoch
 // is what a crash leaves, and that a missing file reads as 0.
 //
 // Reference: docs/reference/zookeeper.md §3 (acceptedEpoch/currentEpoch persisted before
@@ -125,15 +126,15 @@ func TestEpochFilesSurviveCrash(t *testing.T) {
 	r := sim.Rand(t)
 	fs := vfs.NewMem()
 	fs.MkdirAll("/d", 0o755)
-	if e, err := readEpoch(fs, "/d", currentEpochFile); err != nil || e != 0 {
+	if e, err := quorumpeer.ReadEpoch(fs, "/d", quorumpeer.CurrentEpochFile); err != nil || e != 0 {
 		t.Fatalf("missing file: %d, %v", e, err)
 	}
 	for e := int64(1); e <= 20; e++ {
-		if err := writeEpoch(fs, "/d", currentEpochFile, e); err != nil {
+		if err := quorumpeer.WriteEpoch(fs, "/d", quorumpeer.CurrentEpochFile, e); err != nil {
 			t.Fatal(err)
 		}
 		crashed := fs.Crash(r)
-		got, err := readEpoch(crashed, "/d", currentEpochFile)
+		got, err := quorumpeer.ReadEpoch(crashed, "/d", quorumpeer.CurrentEpochFile)
 		if err != nil || got != e {
 			t.Fatalf("after writing %d and a crash: %d, %v", e, got, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/zkafka/zkafka/zk/txnlog"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 	"github.com/zkafka/zkafka/zk/znode"
 )
 
@@ -78,10 +79,10 @@ func (q *quorumPeer) carryOut(rd *zab.Ready) error {
 	}
 	if rd.Epochs != nil {
 		// Before any message: ACKEPOCH and the NEWLEADER ack promise these.
-		if err := writeEpoch(q.fs, q.snapDir, acceptedEpochFile, rd.Epochs.Accepted); err != nil {
+		if err := quorumpeer.WriteEpoch(q.fs, q.snapDir, quorumpeer.AcceptedEpochFile, rd.Epochs.Accepted); err != nil {
 			return err
 		}
-		if err := writeEpoch(q.fs, q.snapDir, currentEpochFile, rd.Epochs.Current); err != nil {
+		if err := quorumpeer.WriteEpoch(q.fs, q.snapDir, quorumpeer.CurrentEpochFile, rd.Epochs.Current); err != nil {
 			return err
 		}
 	}

@@ -1,12 +1,8 @@
 package server
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path"
-	"strconv"
-	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/zk/proto"
@@ -19,31 +15,6 @@ import (
 // ZooKeeper keeps it: snapshot.<zxid> files, log.<zxid> files, and the two
 // epoch files acceptedEpoch and currentEpoch (QuorumPeer writes them with
 // AtomicFileOutputStream: a temporary file, fsync, rename).
-
-const (
-	acceptedEpochFile = "acceptedEpoch"
-	currentEpochFile  = "currentEpoch"
-)
-
-// readEpoch reads an epoch file; a missing file is epoch 0 (a new server).
-func readEpoch(fs vfs.FS, dir, name string) (int64, error) {
-	b, err := vfs.ReadFile(fs, path.Join(dir, name))
-	if errors.Is(err, os.ErrNotExist) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("server: %s: %q is not an epoch", name, b)
-	}
-	return n, nil
-}
-
-func writeEpoch(fs vfs.FS, dir, name string, epoch int64) error {
-	return vfs.WriteFileAtomic(fs, path.Join(dir, name), []byte(strconv.FormatInt(epoch, 10)))
-}
 
 // machine is the state machine zab replicates: the tree and the session
 // table (id → timeout), at Zxid.

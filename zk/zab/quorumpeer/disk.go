@@ -22,9 +22,10 @@ import (
 // fsynced per Ready). A crash keeps exactly what was fsynced, maybe with
 // a torn log tail, which txnlog.Open cuts off.
 
+// The epoch files' names in SnapDir.
 const (
-	acceptedEpochFile = "acceptedEpoch"
-	currentEpochFile  = "currentEpoch"
+	AcceptedEpochFile = "acceptedEpoch"
+	CurrentEpochFile  = "currentEpoch"
 )
 
 // recoverDisk reads the epochs, restores sm from the newest snapshot it
@@ -36,10 +37,10 @@ func recoverDisk(fs vfs.FS, cfg Config, sm StateMachine) (zab.Storage, *txnlog.L
 		return st, nil, err
 	}
 	var err error
-	if st.AcceptedEpoch, err = readEpoch(fs, cfg.SnapDir, acceptedEpochFile); err != nil {
+	if st.AcceptedEpoch, err = ReadEpoch(fs, cfg.SnapDir, AcceptedEpochFile); err != nil {
 		return st, nil, err
 	}
-	if st.CurrentEpoch, err = readEpoch(fs, cfg.SnapDir, currentEpochFile); err != nil {
+	if st.CurrentEpoch, err = ReadEpoch(fs, cfg.SnapDir, CurrentEpochFile); err != nil {
 		return st, nil, err
 	}
 	if st.SnapshotZxid, err = restoreNewest(fs, cfg, sm); err != nil {
@@ -84,8 +85,8 @@ func restoreNewest(fs vfs.FS, cfg Config, sm StateMachine) (int64, error) {
 	return 0, sm.Restore(0, nil)
 }
 
-// readEpoch reads an epoch file; a missing file is epoch 0 (a new server).
-func readEpoch(fs vfs.FS, dir, name string) (int64, error) {
+// ReadEpoch reads an epoch file (AcceptedEpochFile, CurrentEpochFile); a missing file is epoch 0 (a new server).
+func ReadEpoch(fs vfs.FS, dir, name string) (int64, error) {
 	b, err := vfs.ReadFile(fs, path.Join(dir, name))
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
@@ -100,7 +101,8 @@ func readEpoch(fs vfs.FS, dir, name string) (int64, error) {
 	return n, nil
 }
 
-func writeEpoch(fs vfs.FS, dir, name string, epoch int64) error {
+// WriteEpoch replaces an epoch file atomically (temp, fsync, rename).
+func WriteEpoch(fs vfs.FS, dir, name string, epoch int64) error {
 	return vfs.WriteFileAtomic(fs, path.Join(dir, name), []byte(strconv.FormatInt(epoch, 10)))
 }
 

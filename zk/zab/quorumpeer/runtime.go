@@ -230,10 +230,10 @@ func (r *Runtime) carryOut(rd zab.Ready) error {
 		return err
 	}
 	if ep := rd.Epochs; ep != nil {
-		if err := writeEpoch(r.fs, r.cfg.SnapDir, acceptedEpochFile, ep.Accepted); err != nil {
+		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
 			return err
 		}
-		if err := writeEpoch(r.fs, r.cfg.SnapDir, currentEpochFile, ep.Current); err != nil {
+		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
 			return err
 		}
 	}
