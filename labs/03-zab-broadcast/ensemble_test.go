@@ -104,7 +104,7 @@ func TestMinorityLeaderCommitsNothing(t *testing.T) {
 
 // TestBroadcastNemesis runs 40 seeded schedules of partitions, crashes
 // and restarts with writes, checking the paper's properties
-// (labs/sim/zabcheck) and recovery at the end.
+// (zk/zab/zabcheck) and recovery at the end.
 //
 // Points: 10
 // Reference: Zab paper §3.2 (properties), §4; docs/reference/zookeeper.md §3

@@ -108,7 +108,7 @@ func TestMinorityElectsNoLeader(t *testing.T) {
 
 // TestRecoveryNemesis runs 40 seeded schedules of partitions, crashes
 // (losing unsynced data) and restarts, checking the paper's properties
-// (labs/sim/zabcheck) and that the ensemble recovers once healed.
+// (zk/zab/zabcheck) and that the ensemble recovers once healed.
 //
 // Points: 10
 // Reference: Zab paper §3.2, §4; docs/reference/zookeeper.md §3

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // cmdCheck proves, for every lab, the properties `make test` promises:
@@ -13,7 +15,9 @@ import (
 //  2. the reference scores 100% on the graded tests;
 //  3. the untouched skeleton scores 0 without crashing (a graded test that
 //     passes against a stub cannot fail, so it grades nothing);
-//  4. the handout's rubric table is the grader's.
+//  4. the handout's rubric table is the grader's;
+//
+// and, once for the course, that labs/sim stays a leaf (checkSimLeaf).
 //
 // `grade check 1 5` checks only labs 1 and 5.
 func cmdCheck(root string, args []string) int {
@@ -26,6 +30,12 @@ func cmdCheck(root string, args []string) int {
 		}
 	}
 	bad := 0
+	if err := checkSimLeaf(root); err != nil {
+		fmt.Printf("labs/sim:\n  FAIL %v\n", err)
+		bad++
+	} else {
+		fmt.Printf("labs/sim:\n  ok   a leaf: nothing from zk/ or kafka/ in its imports\n")
+	}
 	for _, l := range sel {
 		fmt.Printf("lab %d (%s):\n", l.N, l.Slug)
 		if err := checkHandout(root, l, false); err != nil {
@@ -114,6 +124,35 @@ func checkSkeletonBuilds(root string, l Lab) error {
 	}
 	if out, err := goCmd(root, args...); err != nil {
 		return fmt.Errorf("graded tests against the skeleton:\n%s", out)
+	}
+	return nil
+}
+
+// simModule is the import path prefix of the project's own packages.
+const simModule = "github.com/zkafka/zkafka/"
+
+// checkSimLeaf fails if labs/sim, or any package under it, imports —
+// directly or through another package — anything from zk/ or kafka/. The
+// simulator is the course's common ground (every chapter's runtime is
+// tested on it); a dependency on one protocol would make every other
+// chapter's lab build that protocol, and a learner's broken lab 3 break
+// lab 7's tests.
+func checkSimLeaf(root string) error {
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./labs/sim/...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go list ./labs/sim/...: %w", err)
+	}
+	var bad []string
+	for _, p := range strings.Fields(string(out)) {
+		rel, ok := strings.CutPrefix(p, simModule)
+		if ok && (strings.HasPrefix(rel, "zk/") || strings.HasPrefix(rel, "kafka/")) {
+			bad = append(bad, rel)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("labs/sim depends on %s; the simulator must import no protocol (move protocol-specific code next to its runtime)", strings.Join(bad, ", "))
 	}
 	return nil
 }

@@ -184,3 +184,28 @@ func TestOverlayMapsLearnerFilesOntoTargets(t *testing.T) {
 		t.Fatalf("overlay %v, want only %s (test files are never swapped)", m, want)
 	}
 }
+
+// The simulator is a leaf today, and the check would see it stop being
+// one: a throwaway module whose labs/sim imports its zk/ fails it.
+func TestSimLeaf(t *testing.T) {
+	if err := checkSimLeaf("../.."); err != nil {
+		t.Fatalf("the repository's labs/sim: %v", err)
+	}
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module github.com/zkafka/zkafka\n\ngo 1.21\n")
+	write("zk/x/x.go", "package x\n\nconst X = 1\n")
+	write("labs/sim/y/y.go", "package y\n\nimport \"github.com/zkafka/zkafka/zk/x\"\n\nconst Y = x.X\n")
+	err := checkSimLeaf(dir)
+	if err == nil || !strings.Contains(err.Error(), "zk/x") {
+		t.Fatalf("a labs/sim that imports zk/x: got %v, want a failure naming zk/x", err)
+	}
+}

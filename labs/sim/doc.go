@@ -106,9 +106,12 @@
 //
 // # Checking what clients saw
 //
-// Package zkcheck records client operations (invoke and return, in world
-// ticks) and checks them against ZooKeeper's guarantees; package zabcheck
-// records what each node delivered and checks the Zab paper's invariants.
+// labs/sim is a leaf: it knows no protocol and imports nothing from zk/
+// or kafka/ (the grader's check enforces it). The checkers are next to
+// the runtimes they judge: zk/zab/zkcheck records client operations
+// (invoke and return, in world ticks) and checks them against
+// ZooKeeper's guarantees; zk/zab/zabcheck records what each node
+// delivered and checks the Zab paper's invariants.
 //
 // # Caveats
 //

@@ -12,7 +12,7 @@ import (
 // connection resets, crashes (losing what was not fsynced, with torn log
 // tails), restarts, snapshots and client writes on 3- and 5-server
 // ensembles in the labs/sim world, checking the Zab paper's properties
-// with labs/sim/zabcheck (see package zabsim), then heals everything and
+// with zk/zab/zabcheck (see package zabsim), then heals everything and
 // checks that the ensemble recovers: one leader, every server holding
 // every committed write, and a new write committing everywhere.
 //

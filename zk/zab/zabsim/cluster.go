@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/zabcheck"
+	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 )

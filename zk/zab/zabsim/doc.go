@@ -42,7 +42,7 @@
 //
 // # The checks
 //
-// labs/sim/zabcheck records every broadcast, fsync (Logged), truncation,
+// zk/zab/zabcheck records every broadcast, fsync (Logged), truncation,
 // SNAP and delivery, and checks the Zab paper's invariants (§3.2, §4;
 // Zab.tla): integrity, total order and agreement without gaps, local and
 // global primary order (an epoch's counters 1, 2, 3, ... with no gap),

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/zabcheck"
+	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/ready"
 	"github.com/zkafka/zkafka/zk/zab"

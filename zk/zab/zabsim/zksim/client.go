@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/zkcheck"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 )
 

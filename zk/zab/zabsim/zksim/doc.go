@@ -1,6 +1,6 @@
 // Package zksim is a model of a ZooKeeper ensemble's client-facing
 // behaviour in the labs/sim world, for checking ZooKeeper's guarantees on
-// real client histories (labs/sim/zkcheck) under partitions, crashes and
+// real client histories (zk/zab/zkcheck) under partitions, crashes and
 // restarts. It is not zk/server: it models what zk/server and ZooKeeper
 // 3.8 do with a client request, on the same cores (zab.Peer, znode.Tree,
 // zk/txnlog), without sockets, sessions txns or watches.

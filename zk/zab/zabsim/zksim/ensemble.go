@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/zabcheck"
-	"github.com/zkafka/zkafka/labs/sim/zkcheck"
+	"github.com/zkafka/zkafka/zk/zab/zabcheck"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"

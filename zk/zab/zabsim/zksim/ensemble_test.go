@@ -12,7 +12,7 @@ import (
 // getData, exists, sync at random servers) against a simulated 3- or
 // 5-server ensemble under random partitions, one-way cuts, connection
 // resets, crashes that lose unsynced data, and restarts, then checks what
-// the clients saw against ZooKeeper's guarantees with labs/sim/zkcheck:
+// the clients saw against ZooKeeper's guarantees with zk/zab/zkcheck:
 // linearizable writes, sequentially consistent reads that match the
 // replying server's zxid, per-session FIFO and single system image, and
 // sync. The ensemble must also serve again once healed, and the Zab

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/labs/sim/zkcheck"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
