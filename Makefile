@@ -12,12 +12,18 @@
 #   make fuzz                  run every fuzz target for FUZZTIME each (default 10s)
 #   make soak                  thousands of seeded ZAB nemesis schedules (SOAK=5000)
 #   make docs / docs-serve     the course site (VitePress; Node 20+, npm); docs-test checks it in Chromium
+#   make learner-edition OUT=dir [UNSOLVED=1-10]
+#                              a copy for a class: the UNSOLVED labs' reference files hold their
+#                              skeletons, their solutions are left out (docs/teaching.md)
 #
 # Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N.
 
 GO      ?= go
 LATEST  := 2
 CHAPTER_DIRS := $(sort $(wildcard chapters/0*))
+# gofmt -l over git's Go files, or every one outside a checkout (a fresh
+# learner edition).
+GOFMT_L = { git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './docs/node_modules/*'; } | xargs -r gofmt -l
 
 # `make test-chapter 1`: the chapter number is the second goal; swallow it.
 ifneq ($(filter test-chapter run-chapter stress-chapter,$(firstword $(MAKECMDGOALS))),)
@@ -28,7 +34,7 @@ ifneq ($(filter test-chapter run-chapter stress-chapter,$(firstword $(MAKECMDGOA
 endif
 N ?= $(CHAPTER)
 
-.PHONY: all run test test-ref test-labs vet test-chapter run-chapter stress-chapter interop bench soak fuzz clean
+.PHONY: all run test test-ref test-labs vet test-chapter run-chapter stress-chapter learner-edition interop bench soak fuzz clean
 
 all: test
 
@@ -40,11 +46,11 @@ test: vet test-ref test-labs
 vet:
 	@echo "== go vet"
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "not gofmt-formatted:"; gofmt -l $$(git ls-files '*.go'); exit 1)
+	@test -z "$$($(GOFMT_L))" || (echo "not gofmt-formatted:"; $(GOFMT_L); exit 1)
 
 test-ref:
 	@echo "== reference tests"
-	$(GO) test -count=1 ./...
+	$(GO) run ./labs/grade testref
 
 test-labs:
 	@echo "== labs: reference 100%, skeletons swap in and score 0"
@@ -58,6 +64,9 @@ run-chapter:
 
 stress-chapter:
 	@$(GO) run ./labs/grade stress $(N)
+
+learner-edition:
+	@$(GO) run ./labs/grade edition -out '$(OUT)' -unsolved '$(UNSOLVED)'
 
 interop:
 	$(GO) test -count=1 -tags interop ./zk/interop/... ./kafka/interop/...

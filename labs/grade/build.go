@@ -50,8 +50,8 @@ func buildSuite(root string, l Lab, solution bool) (*suite, error) {
 	s := &suite{root: root, lab: l, solution: solution, tmp: tmp, bins: map[string]*testBin{}, dirs: testDirs(root, l)}
 	var ov string
 	var replace map[string]string
-	if !solution {
-		if ov, replace, err = overlay(root, []Lab{l}); err != nil {
+	if swaps := swapSet(l, solution); len(swaps) > 0 {
+		if ov, replace, err = overlay(root, swaps); err != nil {
 			s.close()
 			return nil, err
 		}

@@ -21,7 +21,7 @@ import (
 //
 // `grade check 1 5` checks only labs 1 and 5.
 func cmdCheck(root string, args []string) int {
-	sel := labs
+	sel, all := labs, len(args) == 0
 	if len(args) > 0 {
 		sel = nil
 		for len(args) > 0 {
@@ -29,68 +29,13 @@ func cmdCheck(root string, args []string) int {
 			sel, args = append(sel, l), rest
 		}
 	}
-	bad := 0
-	if err := checkSimLeaf(root); err != nil {
-		fmt.Printf("labs/sim:\n  FAIL %v\n", err)
-		bad++
-	} else {
-		fmt.Printf("labs/sim:\n  ok   a leaf: nothing from zk/ or kafka/ in its imports\n")
+	if inEdition() {
+		return editionCheck(root, sel, all)
 	}
+	bad := checkSimLeafPrint(root)
 	for _, l := range sel {
 		fmt.Printf("lab %d (%s):\n", l.N, l.Slug)
-		if err := checkHandout(root, l, false); err != nil {
-			fmt.Printf("  FAIL %v\n", err)
-			bad++
-		} else {
-			fmt.Printf("  ok   the handout's rubric table is the grader's\n")
-		}
-		if err := checkSkeletonBuilds(root, l); err != nil {
-			fmt.Printf("  FAIL skeleton does not build: %v\n", err)
-			bad++
-			continue
-		}
-		fmt.Printf("  ok   skeleton compiles on its own and swapped into the system\n")
-
-		ref, err := grade(root, l, true, "", false)
-		if err != nil {
-			fmt.Printf("  FAIL reference: %v\n", err)
-			bad++
-			continue
-		}
-		if len(ref.broken) > 0 || ref.earned != ref.total || ref.total == 0 {
-			ref.print(os.Stdout)
-			fmt.Printf("  FAIL reference scores %d/%d, want 100%%\n", ref.earned, ref.total)
-			bad++
-		} else {
-			fmt.Printf("  ok   reference scores %d/%d\n", ref.earned, ref.total)
-		}
-
-		sk, err := grade(root, l, false, "", false)
-		if err != nil {
-			fmt.Printf("  FAIL skeleton: %v\n", err)
-			bad++
-			continue
-		}
-		crashed := false
-		for _, r := range sk.rows {
-			crashed = crashed || r.panicked()
-		}
-		switch {
-		case len(sk.broken) > 0:
-			sk.print(os.Stdout)
-			fmt.Printf("  FAIL graded tests do not build against the skeleton\n")
-			bad++
-		case crashed:
-			sk.print(os.Stdout)
-			fmt.Printf("  FAIL the skeleton crashes the tests; stubs must return \"not implemented\" errors\n")
-			bad++
-		case sk.earned != 0:
-			sk.print(os.Stdout)
-			fmt.Printf("  FAIL the untouched skeleton scores %d/%d; every graded test must fail on it\n", sk.earned, sk.total)
-			bad++
-		default:
-			fmt.Printf("  ok   untouched skeleton scores 0/%d without crashing\n", sk.total)
-		}
+		bad += checkLab(root, l)
 	}
 	if bad > 0 {
 		fmt.Printf("\n%d check(s) failed\n", bad)
@@ -104,13 +49,85 @@ func cmdCheck(root string, args []string) int {
 	return 0
 }
 
+// checkSimLeafPrint prints the result of checkSimLeaf; it returns the
+// number of failed checks.
+func checkSimLeafPrint(root string) int {
+	if err := checkSimLeaf(root); err != nil {
+		fmt.Printf("labs/sim:\n  FAIL %v\n", err)
+		return 1
+	}
+	fmt.Printf("labs/sim:\n  ok   a leaf: nothing from zk/ or kafka/ in its imports\n")
+	return 0
+}
+
+// checkLab checks one lab whose reference is in the tree: the handout's
+// rubric, the skeleton builds, the reference scores 100% and the untouched
+// skeleton 0. It returns the number of failed checks.
+func checkLab(root string, l Lab) int {
+	bad := 0
+	if err := checkHandout(root, l, false); err != nil {
+		fmt.Printf("  FAIL %v\n", err)
+		bad++
+	} else {
+		fmt.Printf("  ok   the handout's rubric table is the grader's\n")
+	}
+	if err := checkSkeletonBuilds(root, l); err != nil {
+		fmt.Printf("  FAIL skeleton does not build: %v\n", err)
+		bad++
+		return bad
+	}
+	fmt.Printf("  ok   skeleton compiles on its own and swapped into the system\n")
+
+	ref, err := grade(root, l, true, "", false)
+	if err != nil {
+		fmt.Printf("  FAIL reference: %v\n", err)
+		bad++
+		return bad
+	}
+	if len(ref.broken) > 0 || ref.earned != ref.total || ref.total == 0 {
+		ref.print(os.Stdout)
+		fmt.Printf("  FAIL reference scores %d/%d, want 100%%\n", ref.earned, ref.total)
+		bad++
+	} else {
+		fmt.Printf("  ok   reference scores %d/%d\n", ref.earned, ref.total)
+	}
+
+	sk, err := grade(root, l, false, "", false)
+	if err != nil {
+		fmt.Printf("  FAIL skeleton: %v\n", err)
+		bad++
+		return bad
+	}
+	crashed := false
+	for _, r := range sk.rows {
+		crashed = crashed || r.panicked()
+	}
+	switch {
+	case len(sk.broken) > 0:
+		sk.print(os.Stdout)
+		fmt.Printf("  FAIL graded tests do not build against the skeleton\n")
+		bad++
+	case crashed:
+		sk.print(os.Stdout)
+		fmt.Printf("  FAIL the skeleton crashes the tests; stubs must return \"not implemented\" errors\n")
+		bad++
+	case sk.earned != 0:
+		sk.print(os.Stdout)
+		fmt.Printf("  FAIL the untouched skeleton scores %d/%d; every graded test must fail on it\n", sk.earned, sk.total)
+		bad++
+	default:
+		fmt.Printf("  ok   untouched skeleton scores 0/%d without crashing\n", sk.total)
+	}
+	return bad
+}
+
 func checkSkeletonBuilds(root string, l Lab) error {
 	for _, s := range l.Swaps {
 		if out, err := goCmd(root, "build", "./"+s.From); err != nil {
 			return fmt.Errorf("%s on its own:\n%s", s.From, out)
 		}
 	}
-	ov, _, err := overlay(root, []Lab{l})
+	ov, _, err := overlay(root, swapSet(l, false))
 	if err != nil {
 		return err
 	}

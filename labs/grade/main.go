@@ -16,9 +16,11 @@
 //	go run ./labs/grade check [N...]        # every lab (or lab N): reference 100%, skeleton swaps in
 //	go run ./labs/grade rubric 1            # lab 1's rubric, the markdown table of its handout
 //	go run ./labs/grade rubric -write       # rewrite every handout's rubric table
+//	go run ./labs/grade edition -out DIR -unsolved 1-5   # a learner edition (edition.go)
+//	go run ./labs/grade testref             # the reference tests (`make test`)
 //
 // The Makefile wraps these as `make test-chapter N`, `make run-chapter N`,
-// `make stress-chapter N` and `make test`.
+// `make stress-chapter N`, `make test` and `make learner-edition`.
 package main
 
 import (
@@ -40,6 +42,8 @@ func usage() {
   grade stress N [-solution] [-runs 200] [-run REGEX]
   grade check [N...]
   grade rubric N | rubric [N...] -write
+  grade edition -out DIR [-unsolved 1-10]
+  grade testref
   grade list
 `)
 	os.Exit(2)
@@ -65,6 +69,10 @@ func main() {
 		os.Exit(cmdCheck(root, args))
 	case "rubric":
 		os.Exit(cmdRubric(root, args))
+	case "edition":
+		os.Exit(cmdEdition(root, args))
+	case "testref":
+		os.Exit(cmdTestRef(root, args))
 	case "list":
 		for _, l := range labs {
 			fmt.Printf("%d  %-22s %s\n", l.N, l.Slug, l.Title)
@@ -104,6 +112,9 @@ func cmdTest(root string, args []string) int {
 	strict := fs.Bool("strict", envBool("STRICT"), "exit non-zero below 100%")
 	verbose := fs.Bool("v", envBool("VERBOSE"), "echo the tests' output")
 	fs.Parse(rest)
+	if *solution {
+		requireReference(l)
+	}
 
 	sc, err := grade(root, l, *solution, *run, *verbose)
 	if err != nil {
@@ -134,20 +145,37 @@ func cmdRun(root string, args []string) int {
 	solution := fs.Bool("solution", envBool("SOLUTION"), "run the reference instead of the learner's labs")
 	fs.Parse(rest)
 	goArgs := []string{"run"}
-	if !*solution {
-		var upto []Lab
+	var swaps []Lab
+	switch {
+	case inEdition():
+		// A learner edition: the learner's files are the only code there is
+		// for its unsolved labs (chapter 3's ensemble elects its leader
+		// with your lab 4), and the reference of the others is in place.
+		swaps = editionLabs()
+		var ns []string
+		for _, x := range swaps {
+			ns = append(ns, strconv.Itoa(x.N))
+		}
+		if *solution {
+			fmt.Fprintf(os.Stderr, "grade: this learner edition has no reference for labs %s: running your files for them\n", strings.Join(ns, ", "))
+		} else {
+			fmt.Fprintf(os.Stderr, "grade: running chapter %d with your labs %s swapped in\n", l.N, strings.Join(ns, ", "))
+		}
+	case !*solution:
 		for _, x := range labs {
 			if x.N <= l.N {
-				upto = append(upto, x)
+				swaps = append(swaps, x)
 			}
 		}
-		ov, _, err := overlay(root, upto)
+		fmt.Fprintf(os.Stderr, "grade: running chapter %d with your labs 1..%d swapped in (SOLUTION=1 runs the reference)\n", l.N, l.N)
+	}
+	if len(swaps) > 0 {
+		ov, _, err := overlay(root, swaps)
 		if err != nil {
 			fatal(err)
 		}
 		defer os.RemoveAll(filepath.Dir(ov))
 		goArgs = append(goArgs, "-overlay", ov)
-		fmt.Fprintf(os.Stderr, "grade: running chapter %d with your labs 1..%d swapped in (SOLUTION=1 runs the reference)\n", l.N, l.N)
 	}
 	goArgs = append(goArgs, "./"+l.chapterDir())
 	goArgs = append(goArgs, fs.Args()...)

@@ -21,6 +21,9 @@ func cmdStress(root string, args []string) int {
 	runs := fs.Int("runs", envInt("RUNS", 200), "how many times to run each test")
 	run := fs.String("run", os.Getenv("RUN"), "only tests matching this regexp")
 	fs.Parse(rest)
+	if *solution {
+		requireReference(l)
+	}
 
 	items, err := labRubric(root, l)
 	if err != nil {
