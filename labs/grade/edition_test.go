@@ -1,0 +1,309 @@
+package main
+
+import (
+	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseLabList(t *testing.T) {
+	nums := func(ls []Lab) []int {
+		var out []int
+		for _, l := range ls {
+			out = append(out, l.N)
+		}
+		return out
+	}
+	var all []int
+	for _, l := range labs {
+		all = append(all, l.N)
+	}
+	for in, want := range map[string][]int{
+		"":       all,
+		"all":    all,
+		"1-10":   all, // a range takes the labs that exist
+		"1,3":    {1, 3},
+		"2 5":    {2, 5},
+		"3,1-2":  {1, 2, 3},
+		"5-5":    {5},
+		"9":      nil, // no lab 9: an error
+		"x":      nil,
+		"4-2":    nil,
+		"20-30":  nil,
+		"1,nope": nil,
+	} {
+		got, err := parseLabList(in)
+		if want == nil {
+			if err == nil {
+				t.Errorf("parseLabList(%q) = %v, want an error", in, nums(got))
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(nums(got), want) {
+			t.Errorf("parseLabList(%q) = %v, %v; want %v", in, nums(got), err, want)
+		}
+	}
+}
+
+func TestRewriteExcerpts(t *testing.T) {
+	l, _ := findLab(1)
+	replaced := map[string]string{"zk/znode/create.go": "labs/01-znode-tree/znode/create.go"}
+	src := "text\n<<< @/../zk/znode/create.go#prep-create{go}\n<<< @/../zk/znode/execute.go#execute{go}\n"
+	out, n := rewriteExcerpts([]byte(src), replaced, []Lab{l})
+	if n != 1 {
+		t.Fatalf("rewrote %d excerpts, want 1:\n%s", n, out)
+	}
+	s := string(out)
+	if strings.Contains(s, "create.go#prep-create") || !strings.Contains(s, "<<< @/../zk/znode/execute.go#execute{go}") ||
+		!strings.Contains(s, "(src:labs/01-znode-tree/znode/create.go)") || !strings.Contains(s, "::: info You write this in lab 1") {
+		t.Errorf("rewritten page:\n%s", s)
+	}
+}
+
+// A learner edition with every lab unsolved: the replaced files hold the
+// skeletons byte for byte, no reference function body is left anywhere in
+// it (Go or docs), solutions/ of the labs is gone, no docs page excerpts a
+// replaced file, it compiles (tests and graded tests too), its untouched
+// lab 1 scores 0 and is reported open, and SOLUTION=1 is refused.
+func TestLearnerEdition(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a copy of the repository")
+	}
+	root := testRoot(t)
+	out := filepath.Join(t.TempDir(), "edition")
+	rep, err := makeEdition(root, out, labs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Replaced) == 0 || rep.Excerpts == 0 {
+		t.Fatalf("replaced %d files and %d excerpts; want some of each", len(rep.Replaced), rep.Excerpts)
+	}
+	for ref, skel := range rep.Replaced {
+		got, err := os.ReadFile(filepath.Join(out, ref))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := os.ReadFile(filepath.Join(root, skel))
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s in the edition is not the skeleton %s", ref, skel)
+		}
+	}
+	for _, l := range labs {
+		if _, err := os.Stat(filepath.Join(out, "solutions", l.Slug)); err == nil {
+			t.Errorf("solutions/%s is in the edition", l.Slug)
+		}
+		stub, _ := os.ReadFile(filepath.Join(out, "docs", "solutions", l.Slug, "index.md"))
+		if !bytes.Contains(stub, []byte("leaves out the worked solution")) || bytes.Contains(stub, []byte("@include")) {
+			t.Errorf("docs/solutions/%s/index.md in the edition:\n%s", l.Slug, stub)
+		}
+	}
+	list, _ := os.ReadFile(filepath.Join(out, editionListFile))
+	if !bytes.Contains(list, []byte("editionUnsolved = []int{1, 2, 3, 4, 5}")) {
+		t.Errorf("%s:\n%s", editionListFile, list)
+	}
+	for _, leak := range referenceLeaks(t, root, out, rep.Replaced) {
+		t.Error(leak)
+	}
+	// The leak check sees a reference file kept under another name and a
+	// line of it pasted into a page.
+	planted := t.TempDir()
+	ref, _ := os.ReadFile(filepath.Join(root, "zk/znode/create.go"))
+	os.WriteFile(filepath.Join(planted, "copy.go"), ref, 0o644)
+	var pasted string
+	for _, l := range strings.Split(string(ref), "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "if ") && len(l) >= 30 {
+			pasted = l
+			break
+		}
+	}
+	os.WriteFile(filepath.Join(planted, "page.md"), []byte("# a page\n\n    "+pasted+"\n"), 0o644)
+	if leaks := referenceLeaks(t, root, planted, rep.Replaced); len(leaks) < 2 || !strings.Contains(strings.Join(leaks, "\n"), "page.md") {
+		t.Errorf("the leak check found %q in a copy of zk/znode/create.go and a page pasting %q", leaks, pasted)
+	}
+	for _, f := range editionFiles(t, out) {
+		if !strings.HasSuffix(f, ".md") {
+			continue
+		}
+		src, _ := os.ReadFile(filepath.Join(out, f))
+		for i, line := range strings.Split(string(src), "\n") {
+			if m := excerptRE.FindStringSubmatch(line); m != nil {
+				if _, ok := rep.Replaced[filepath.ToSlash(filepath.Clean(filepath.Join("docs", m[2])))]; ok {
+					t.Errorf("%s:%d excerpts a replaced file: %s", f, i+1, line)
+				}
+			}
+			if strings.Contains(line, "@include:") && strings.Contains(line, "solutions/") {
+				t.Errorf("%s:%d includes a solution left out: %s", f, i+1, line)
+			}
+		}
+	}
+
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = out
+		b, err := cmd.CombinedOutput()
+		return string(b), err
+	}
+	if o, err := run("vet", "-tags", "grade", "./..."); err != nil {
+		t.Fatalf("the edition does not compile (go vet -tags grade ./...): %v\n%s", err, o)
+	}
+	if o, err := run("run", "./labs/grade", "check", "1"); err != nil || !strings.Contains(o, "open your code scores 0/") || !strings.Contains(o, "still open: lab 1") {
+		t.Errorf("grade check 1 in the edition: %v\n%s", err, o)
+	}
+	if o, err := run("run", "./labs/grade", "test", "1", "-solution"); err == nil || !strings.Contains(o, "learner edition") {
+		t.Errorf("grade test 1 -solution in the edition: %v, want a refusal\n%s", err, o)
+	}
+}
+
+// A partial edition keeps the reference, the solutions and the excerpts
+// of the labs not listed.
+func TestPartialLearnerEdition(t *testing.T) {
+	root := testRoot(t)
+	out := filepath.Join(t.TempDir(), "edition")
+	l5, _ := findLab(5)
+	rep, err := makeEdition(root, out, []Lab{l5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref := range rep.Replaced {
+		if !strings.HasPrefix(ref, "kafka/log/") {
+			t.Errorf("lab 5's edition replaced %s", ref)
+		}
+	}
+	for _, f := range []string{"zk/znode/create.go", "solutions/01-znode-tree/README.md"} {
+		a, _ := os.ReadFile(filepath.Join(root, f))
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs in lab 5's edition (%v)", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "solutions", l5.Slug)); err == nil {
+		t.Errorf("solutions/%s is in lab 5's edition", l5.Slug)
+	}
+	ch1, _ := os.ReadFile(filepath.Join(out, "docs/chapters/01-znode-tree/index.md"))
+	if !bytes.Contains(ch1, []byte("<<< @/../zk/znode/create.go#prep-create")) {
+		t.Errorf("chapter 1's excerpts of zk/znode are gone from lab 5's edition")
+	}
+	if _, err := makeEdition(root, out, []Lab{l5}); err == nil {
+		t.Errorf("makeEdition into a non-empty directory succeeded")
+	}
+	if _, err := makeEdition(root, filepath.Join(root, "out", "edition"), []Lab{l5}); err == nil {
+		t.Errorf("makeEdition inside the repository succeeded")
+	}
+}
+
+func editionFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// referenceLeaks finds the reference's function bodies of the replaced
+// files in the edition: in a Go file, any six consecutive lines of a body
+// (a whole body of three to five lines) that the skeleton does not have;
+// in any other file, any body line of 20 characters or more that the
+// skeleton does not have.
+func referenceLeaks(t *testing.T, root, out string, replaced map[string]string) []string {
+	t.Helper()
+	type window struct {
+		from string // reference file (function)
+		text string // "\n"-joined trimmed lines, framed by "\n"
+	}
+	normalize := func(src []byte) []string {
+		var out []string
+		for _, l := range strings.Split(string(src), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	frame := func(ls []string) string { return "\n" + strings.Join(ls, "\n") + "\n" }
+	var windows []window
+	lineFrom := map[string]string{}
+	for ref, skel := range replaced {
+		src, err := os.ReadFile(filepath.Join(root, ref))
+		if err != nil {
+			t.Fatal(err)
+		}
+		skelSrc, _ := os.ReadFile(filepath.Join(root, skel))
+		skelNorm := normalize(skelSrc)
+		skelText := frame(skelNorm)
+		inSkel := map[string]bool{}
+		for _, l := range skelNorm {
+			inSkel[l] = true
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, ref, src, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			from := ref + " (" + fd.Name.Name + ")"
+			lines := normalize(src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset])
+			for _, l := range lines {
+				if len(l) >= 20 && !inSkel[l] {
+					lineFrom[l] = from
+				}
+			}
+			n := min(6, len(lines))
+			if n < 3 {
+				continue
+			}
+			for i := 0; i+n <= len(lines); i++ {
+				if w := frame(lines[i : i+n]); !strings.Contains(skelText, w) {
+					windows = append(windows, window{from, w})
+				}
+			}
+		}
+	}
+	var leaks []string
+	for _, f := range editionFiles(t, out) {
+		src, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || bytes.IndexByte(src, 0) >= 0 {
+			continue // binary
+		}
+		norm := normalize(src)
+		if !strings.HasSuffix(f, ".go") {
+			for _, l := range norm {
+				if from, ok := lineFrom[l]; ok {
+					leaks = append(leaks, f+": holds a line of the reference "+from+": "+l)
+				}
+			}
+			continue
+		}
+		text := frame(norm)
+		seen := map[string]bool{}
+		for _, w := range windows {
+			if !seen[w.from] && strings.Contains(text, w.text) {
+				seen[w.from] = true
+				leaks = append(leaks, f+": holds the body of the reference "+w.from)
+			}
+		}
+	}
+	return leaks
+}
