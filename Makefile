@@ -16,7 +16,8 @@
 #                              a copy for a class: the UNSOLVED labs' reference files hold their
 #                              skeletons, their solutions are left out (docs/teaching.md)
 #
-# Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N.
+# Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N. A replay reads
+#   SEED=42 RUN='^TestX$/^7$' make test-chapter 3 VERBOSE=1   (as the grader prints it)
 
 GO      ?= go
 LATEST  := 2
@@ -56,14 +57,20 @@ test-labs:
 	@echo "== labs: reference 100%, skeletons swap in and score 0"
 	$(GO) run ./labs/grade check
 
+# RUN reaches the grader as typed, "$" and all, wherever it is written:
+# RUN='^TestX$/^7$' make test-chapter 3 (the form the grader prints) or
+# make test-chapter 3 RUN='^TestX$/^7$'. (On make's command line make would
+# expand "$/" to nothing; $(value RUN) is the unexpanded text.)
+RUN_ENV = $(if $(value RUN),RUN='$(value RUN)')
+
 test-chapter:
-	@$(GO) run ./labs/grade test $(N)
+	@$(RUN_ENV) $(GO) run ./labs/grade test $(N)
 
 run-chapter:
 	@$(GO) run ./labs/grade run $(N)
 
 stress-chapter:
-	@$(GO) run ./labs/grade stress $(N)
+	@$(RUN_ENV) $(GO) run ./labs/grade stress $(N)
 
 learner-edition:
 	@$(GO) run ./labs/grade edition -out '$(OUT)' -unsolved '$(UNSOLVED)'

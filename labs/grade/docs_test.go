@@ -195,9 +195,17 @@ func checkCommand(root, cmd string) []string {
 		if p, ok := strings.CutPrefix(v, "RUN="); ok {
 			runPat, runOnMakeLine = p, true
 		}
+		if strings.HasPrefix(v, "SEED=") {
+			return []string{"SEED= after make: write it first, as the grader prints a replay (SEED=… RUN='…' make …)"}
+		}
 	}
 	if chapter == "-" {
 		return nil
+	}
+	for _, v := range env {
+		if strings.HasPrefix(v, "SEED=") && runPat == "" && words[0] == "make" {
+			return []string{"SEED= without RUN=: a seed replays one test, as the grader prints it: SEED=… RUN='^TestX$' make test-chapter N VERBOSE=1"}
+		}
 	}
 	if chapter == "" {
 		return []string{"names no chapter"}
@@ -217,8 +225,11 @@ func checkCommand(root, cmd string) []string {
 		return nil
 	}
 	var bad []string
-	if runOnMakeLine && strings.Contains(strings.TrimSuffix(runPat, "$"), "$") {
-		bad = append(bad, "RUN='"+runPat+"' on make's command line: make expands the \"$\" inside it; put RUN= before make")
+	if runOnMakeLine {
+		bad = append(bad, "RUN= after make: write it as the grader prints a replay, RUN='"+runPat+"' make "+words[1]+" "+chapter)
+	}
+	if rawRun := regexp.MustCompile(`\bRUN=(\S)`).FindStringSubmatch(cmd); rawRun != nil && rawRun[1] != "'" {
+		bad = append(bad, "RUN="+runPat+" unquoted: write it as the grader prints it, RUN='"+runPat+"'")
 	}
 	items, err := labRubric(root, l)
 	if err != nil {
@@ -235,14 +246,17 @@ func checkCommand(root, cmd string) []string {
 }
 
 // Every make test-chapter / run-chapter / stress-chapter and go run
-// ./labs/grade command the READMEs and the docs print names a chapter that
-// has a lab, and its RUN names graded tests of that lab. (A static check:
-// nothing is run.)
+// ./labs/grade command the READMEs (top level, handouts, worked solutions)
+// and the docs print names a chapter that has a lab, its RUN names graded
+// tests of that lab, and SEED= and RUN= are written as the grader prints a
+// replay: SEED=… RUN='…' make test-chapter N. (A static check: nothing is
+// run.)
 func TestCommandsInDocsNameRealChaptersAndTests(t *testing.T) {
 	root := testRoot(t)
 	files := []string{"README.md"}
 	m, _ := filepath.Glob(filepath.Join(root, "labs", "*", "README.md"))
-	for _, p := range m {
+	s, _ := filepath.Glob(filepath.Join(root, "solutions", "*", "README.md"))
+	for _, p := range append(m, s...) {
 		rel, _ := filepath.Rel(root, p)
 		files = append(files, rel)
 	}
@@ -286,13 +300,17 @@ func TestCheckCommandCatchesBadCommands(t *testing.T) {
 	for cmd, bad := range map[string]bool{
 		"make test-chapter 1":            false,
 		"make test-chapter N SOLUTION=1": false,
-		"SEED=1234 make test-chapter 1 RUN='^TestRandomAgainstModel$' VERBOSE=1": false,
+		"SEED=1234 RUN='^TestRandomAgainstModel$' make test-chapter 1 VERBOSE=1": false,
 		"SEED=1 RUN='^TestBroadcastNemesis$/^7$' make test-chapter 3":            false,
 		"go run ./labs/grade test 2 [-solution] [-run REGEX] [-v]":               false,
 		"go run ./labs/grade check":                                              false,
 		"make test-chapter 1 RUN='^TestCreateModel$'":                            true, // no such test
 		"make test-chapter 9":                                                    true, // no lab 9
-		"make test-chapter 3 RUN='^TestBroadcastNemesis$/^7$'":                   true, // make eats $/
+		"make test-chapter 3 RUN='^TestBroadcastNemesis$/^7$'":                   true, // not the grader's form
+		"SEED=1234 make test-chapter 1 RUN='^TestRandomAgainstModel$' VERBOSE=1": true, // the old form
+		"make test-chapter 1 SEED=1":                                             true,
+		"SEED=1 make test-chapter 1":                                             true, // which test?
+		"RUN=TestMulti make test-chapter 1":                                      true, // unquoted
 		"go run ./labs/grade test 5 -run '^TestNope$'":                           true,
 	} {
 		if got := checkCommand(root, cmd); (len(got) > 0) != bad {

@@ -251,10 +251,6 @@ func (sc *score) print(w io.Writer) {
 			fmt.Fprintf(w, "    %-42s %3d points\n", it.Test, it.Points)
 		}
 		fmt.Fprintf(w, "\n  e.g. %s\n", makeCmd(l, runPattern(sc.all[0].Test), sc.solution))
-		if strings.Contains(strings.TrimPrefix(sc.run, "^"), "^") {
-			fmt.Fprintf(w, "\n  A \"^\" inside RUN often means make ate a \"$\": on make's command line \"$/\" expands to\n")
-			fmt.Fprintf(w, "  nothing. Put RUN in front of make instead: RUN='^TestX$/^7$' make test-chapter %d\n", l.N)
-		}
 		fmt.Fprintln(w)
 		return
 	}
