@@ -26,7 +26,7 @@
 // log), session.go (closeSession), snapshot.go (the raw API for
 // zk/snapshot), containers.go (ContainerManager's candidates).
 //
-// # The rules (ZooKeeper 3.8; shared reference docs/reference/zookeeper.md §1.5–1.8)
+// # The rules (ZooKeeper 3.8; the course's docs/reference/zookeeper.md §1.5–1.8)
 //
 //   - Stat of a new node: czxid = mzxid = pzxid = zxid, ctime = mtime =
 //     time, versions 0, ephemeralOwner = session (ephemeral), MinInt64
