@@ -20,10 +20,15 @@ import (
 //	arm 2 sync 3          node 2 dies at its 3rd crash point of kind sync from now
 //	                      (write, sync, send or any): inside a Ready, between a
 //	                      write, its fsync and a send (Env.Point)
+//	arm 2 any 4 after recv NEWLEADER
+//	                      the same, counting from when node 2 next receives a
+//	                      NEWLEADER (or, "after send COMMIT", sends a COMMIT):
+//	                      a crash aimed at a protocol phase (Config.Kind)
 //	drop 1 -> 2 NEWLEADER the next NEWLEADER 1 sends 2 is lost, and with it the
 //	                      connection (as when TCP gives up), (Config.Kind names messages)
 //	delay 1 -> 2 COMMIT 40 the next COMMIT 1 sends 2 arrives 40 ticks late, and
 //	                      everything sent after it on the link waits behind it (FIFO)
+//	drop * -> 2 ACK       * is any node: the next ACK anyone sends 2 (drop and delay)
 //
 // Cutting a link that worked breaks its connection (in-flight messages in
 // both directions are lost and both ends are told), like a TCP connection
@@ -32,10 +37,17 @@ import (
 type Action struct {
 	Kind   ActionKind
 	Groups [][]NodeID // partition
-	Nodes  []NodeID   // cut, drop, delay: from, to; break: a, b; isolate, crash, restart, arm: the node
+	Nodes  []NodeID   // cut, drop, delay: from, to (Any: every node); break: a, b; isolate, crash, restart, arm: the node
 	Point  string     // arm: write, sync, send or any; drop, delay: the message kind
 	Count  int64      // arm: the how-many-th point; delay: the ticks
+	// After, for arm: the points are counted only once the node has sent
+	// ("send KIND") or received ("recv KIND") a message of that kind
+	// (Config.Kind); empty: from now.
+	After string
 }
+
+// Any stands for every node in a drop or delay action ("*" in text).
+const Any NodeID = 0
 
 // ActionKind names an action.
 type ActionKind string
@@ -78,9 +90,12 @@ func (a Action) String() string {
 		if len(a.Nodes) == 1 {
 			fmt.Fprintf(&b, " %d %s %d", a.Nodes[0], a.Point, a.Count)
 		}
+		if a.After != "" {
+			fmt.Fprintf(&b, " after %s", a.After)
+		}
 	case ActDrop, ActDelay:
 		if len(a.Nodes) == 2 {
-			fmt.Fprintf(&b, " %d -> %d %s", a.Nodes[0], a.Nodes[1], a.Point)
+			fmt.Fprintf(&b, " %s -> %s %s", endpoint(a.Nodes[0]), endpoint(a.Nodes[1]), a.Point)
 		}
 		if a.Kind == ActDelay {
 			fmt.Fprintf(&b, " %d", a.Count)
@@ -91,6 +106,13 @@ func (a Action) String() string {
 		}
 	}
 	return b.String()
+}
+
+func endpoint(n NodeID) string {
+	if n == Any {
+		return "*"
+	}
+	return strconv.Itoa(int(n))
 }
 
 // ParseAction reads an action's text form. It checks the syntax and the
@@ -160,8 +182,12 @@ func ParseAction(s string) (Action, error) {
 		}
 		return a, nil
 	case ActArm:
+		if len(args) == 6 && args[3] == "after" && (args[4] == "send" || args[4] == "recv") {
+			a.After = args[4] + " " + args[5]
+			args = args[:3]
+		}
 		if len(args) != 3 || !slices.Contains(armPoints, args[1]) {
-			return Action{}, fmt.Errorf("sim: %q: want \"arm NODE write|sync|send|any COUNT\"", s)
+			return Action{}, fmt.Errorf("sim: %q: want \"arm NODE write|sync|send|any COUNT [after send|recv KIND]\"", s)
 		}
 		if a.Nodes, err = nums(args[:1]); err != nil {
 			return Action{}, err
@@ -177,10 +203,18 @@ func ParseAction(s string) (Action, error) {
 			n = 5
 		}
 		if len(args) != n || args[1] != "->" {
-			return Action{}, fmt.Errorf("sim: %q: want \"%s FROM -> TO KIND%s\"", s, a.Kind, map[bool]string{true: " TICKS"}[a.Kind == ActDelay])
+			return Action{}, fmt.Errorf("sim: %q: want \"%s FROM -> TO KIND%s\" (FROM, TO: a node or *)", s, a.Kind, map[bool]string{true: " TICKS"}[a.Kind == ActDelay])
 		}
-		if a.Nodes, err = nums([]string{args[0], args[2]}); err != nil {
-			return Action{}, err
+		for _, w := range []string{args[0], args[2]} {
+			if w == "*" {
+				a.Nodes = append(a.Nodes, Any)
+				continue
+			}
+			ids, err := nums([]string{w})
+			if err != nil {
+				return Action{}, err
+			}
+			a.Nodes = append(a.Nodes, ids[0])
 		}
 		a.Point = args[3]
 		if a.Kind == ActDelay {
@@ -211,7 +245,7 @@ func ParseAction(s string) (Action, error) {
 
 // Equal reports whether two actions are the same.
 func (a Action) Equal(b Action) bool {
-	if a.Kind != b.Kind || !slices.Equal(a.Nodes, b.Nodes) || len(a.Groups) != len(b.Groups) || a.Point != b.Point || a.Count != b.Count {
+	if a.Kind != b.Kind || !slices.Equal(a.Nodes, b.Nodes) || len(a.Groups) != len(b.Groups) || a.Point != b.Point || a.Count != b.Count || a.After != b.After {
 		return false
 	}
 	for i := range a.Groups {

@@ -76,9 +76,12 @@ type NemesisConfig struct {
 	MaxDown int
 	// Kinds are the actions to draw from (default: all of them).
 	Kinds []ActionKind
-	// MessageKinds, when set, lets the nemesis aim at protocol phases:
-	// drop (the connection breaks as it is sent) or delay one message of
-	// one of these kinds on one link (needs Config.Kind).
+	// MessageKinds, when set, lets the nemesis aim at protocol phases
+	// (needs Config.Kind): drop (the connection breaks as it is sent) or
+	// delay the next message of one of these kinds, on one link or from
+	// or to any node (*), and arm crashes that count their points only
+	// from when the node sends or receives such a message ("arm 2 any 3
+	// after recv NEWLEADER": inside the Ready that handles it).
 	MessageKinds []string
 	// NoFinalHeal leaves the world as the last fault left it. By default
 	// the schedule ends, at Duration, by healing the network and restarting
@@ -88,7 +91,10 @@ type NemesisConfig struct {
 
 // Nemesis draws a fault schedule from r: partitions (random splits),
 // one-way cuts, isolations, connection resets, crashes and restarts, at
-// random gaps. It is a pure function of r's state, so a seed gives the
+// random gaps, and (with MessageKinds) faults aimed at protocol phases.
+// One fault in four comes in the same tick as the one before it: bugs
+// often need two things to go wrong at once (one follower's ACK lost as
+// another's is late), which faults ~Gap apart would seldom line up. It is a pure function of r's state, so a seed gives the
 // same schedule on every run; print it (String) at the start of a test so
 // a failure shows what happened when. Draw r from its own stream
 // (NewRand(seed, 1)) so the schedule does not depend on the network's draws.
@@ -114,7 +120,9 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 	node := func() NodeID { return NodeID(1 + r.IntN(c.Nodes)) }
 	var s Schedule
 	for t := int64(0); ; {
-		t += c.Gap/2 + r.Int64N(c.Gap+1)
+		if len(s) == 0 || r.IntN(4) != 0 {
+			t += c.Gap/2 + r.Int64N(c.Gap+1)
+		}
 		if t >= c.Duration {
 			break
 		}
@@ -164,6 +172,13 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			a = Action{Kind: k, Nodes: []NodeID{n}}
 			if k == ActArm {
 				a.Point, a.Count = armPoints[r.IntN(len(armPoints))], 1+r.Int64N(8)
+				if len(c.MessageKinds) > 0 && r.IntN(2) == 0 {
+					// Aimed at a phase: the Ready that handles (or follows)
+					// the message may hold a dozen points; reach them all.
+					dir := []string{"send", "recv"}[r.IntN(2)]
+					a.After = dir + " " + c.MessageKinds[r.IntN(len(c.MessageKinds))]
+					a.Count = 1 + r.Int64N(16)
+				}
 			}
 		case ActDrop, ActDelay:
 			if c.Nodes < 2 || len(c.MessageKinds) == 0 {
@@ -172,6 +187,17 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			x, y := node(), node()
 			for y == x {
 				y = node()
+			}
+			// Half the time from or to any node: a message kind that only
+			// the leader sends (or only followers) then always meets its
+			// target.
+			switch r.IntN(6) {
+			case 0:
+				x = Any
+			case 1:
+				y = Any
+			case 2:
+				x, y = Any, Any
 			}
 			a = Action{Kind: k, Nodes: []NodeID{x, y}, Point: c.MessageKinds[r.IntN(len(c.MessageKinds))]}
 			if k == ActDelay {

@@ -70,6 +70,7 @@ type slot[M any, N Node[M]] struct {
 	incarnation int
 	env         *env[M, N]
 	arm         *Action // arm: the crash point it dies at (Count counts down)
+	armWaits    bool    // arm with After: its message has not come yet
 }
 
 // link is one direction of the connection between two nodes.
@@ -86,6 +87,7 @@ type Stats struct {
 	Ticks                    int64
 	PointCrashes             int // nodes killed at a crash point inside a call (arm)
 	AimedDrops, AimedDelays  int // drop and delay actions that met their message
+	ArmsTriggered            int // arms with After whose message came (they count points from then)
 }
 
 type env[M any, N Node[M]] struct {
@@ -105,7 +107,7 @@ func (w *World[M, N]) point(id NodeID, point string) bool {
 		return true // already dead: the caller must stop
 	}
 	a := s.arm
-	if a == nil || (a.Point != "any" && a.Point != point) {
+	if a == nil || s.armWaits || (a.Point != "any" && a.Point != point) {
 		return false
 	}
 	if a.Count--; a.Count > 0 {
@@ -116,6 +118,19 @@ func (w *World[M, N]) point(id NodeID, point string) bool {
 	w.mix(8, w.now, int64(id))
 	w.crash(id)
 	return true
+}
+
+// trigger starts the count of node id's arm if it waits for this message:
+// dir is "send" or "recv".
+func (w *World[M, N]) trigger(id NodeID, dir string, m M) {
+	s := &w.nodes[id-1]
+	if !s.armWaits || w.cfg.Kind == nil || s.arm.After != dir+" "+w.cfg.Kind(m) {
+		return
+	}
+	s.armWaits = false
+	w.stats.ArmsTriggered++
+	w.mix(10, w.now, int64(id))
+	w.tracef("node %d's arm is live (%s)", id, s.arm.After)
 }
 
 // ErrBudget is returned (wrapped) when RunUntil or Stabilize runs out of
@@ -283,6 +298,7 @@ func (w *World[M, N]) send(from, to NodeID, m M) {
 		w.stats.Dropped++
 		return
 	}
+	w.trigger(from, "send", m)
 	var delay int64
 	if i := w.aimedAt(from, to, m); i >= 0 {
 		a := w.aimed[i]
@@ -331,7 +347,7 @@ func (w *World[M, N]) aimedAt(from, to NodeID, m M) int {
 	}
 	kind := w.cfg.Kind(m)
 	for i, a := range w.aimed {
-		if a.Nodes[0] == from && a.Nodes[1] == to && a.Point == kind {
+		if (a.Nodes[0] == Any || a.Nodes[0] == from) && (a.Nodes[1] == Any || a.Nodes[1] == to) && a.Point == kind {
 			return i
 		}
 	}
@@ -342,7 +358,7 @@ func (w *World[M, N]) aimedAt(from, to NodeID, m M) int {
 func (w *World[M, N]) crash(id NodeID) {
 	s := &w.nodes[id-1]
 	s.up = false
-	s.arm = nil
+	s.arm, s.armWaits = nil, false
 	var zero N
 	s.node = zero // its memory is gone
 	for _, p := range w.peers {
@@ -407,6 +423,7 @@ func (w *World[M, N]) deliver(e event[M]) {
 		if w.cfg.Trace != nil {
 			w.tracef("recv %d->%d %s", e.from, e.to, w.describe(e.msg))
 		}
+		w.trigger(e.to, "recv", e.msg)
 		s.node.Receive(s.env, e.from, e.msg)
 	case evDisconnect:
 		if !s.up || uint32(s.incarnation) != e.gen {
@@ -507,6 +524,9 @@ func (w *World[M, N]) Apply(a Action) error {
 		}
 	}
 	for _, id := range a.Nodes {
+		if id == Any && (a.Kind == ActDrop || a.Kind == ActDelay) {
+			continue
+		}
 		if id < 1 || int(id) > w.n {
 			return fmt.Errorf("sim: %q: no node %d", a, id)
 		}
@@ -565,9 +585,9 @@ func (w *World[M, N]) Apply(a Action) error {
 			return fmt.Errorf("sim: %q: node %d is down", a, a.Nodes[0])
 		}
 		arm := a
-		s.arm = &arm
+		s.arm, s.armWaits = &arm, a.After != ""
 	case ActDrop, ActDelay:
-		if a.Nodes[0] == a.Nodes[1] {
+		if a.Nodes[0] == a.Nodes[1] && a.Nodes[0] != Any {
 			return fmt.Errorf("sim: %q: a node does not message itself", a)
 		}
 		w.aimed = append(w.aimed, a)
@@ -577,7 +597,7 @@ func (w *World[M, N]) Apply(a Action) error {
 		if s.up && s.arm != nil {
 			// Armed but the point never came: the restart stands for the
 			// crash that did not happen. Disarm; nothing else changes.
-			s.arm = nil
+			s.arm, s.armWaits = nil, false
 			w.faults = append(w.faults, Fault{At: w.now, Action: a})
 			w.tracef("%s (was armed, never crashed: disarmed)", a)
 			return nil

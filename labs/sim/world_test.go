@@ -218,7 +218,7 @@ func TestBadActions(t *testing.T) {
 // TestActionText: every action survives String -> ParseAction.
 func TestActionText(t *testing.T) {
 	r := Rand(t)
-	s := Nemesis(r, NemesisConfig{Nodes: 5, Duration: 5000, Gap: 20})
+	s := Nemesis(r, NemesisConfig{Nodes: 5, Duration: 5000, Gap: 20, MessageKinds: []string{"NEWLEADER", "ACK"}})
 	if len(s) < 50 {
 		t.Fatalf("only %d faults in 5000 ticks", len(s))
 	}
@@ -398,5 +398,102 @@ func TestNemesisSuite(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// kindNode sends one message of a given kind when told to, passing a send
+// crash point first (as a runtime does), and counts what it receives.
+type kindNode struct {
+	got map[string]int
+}
+
+func (n *kindNode) Receive(env Env[string], from NodeID, m string) {
+	n.got[m]++
+	if m == "NEWLEADER" { // handling it takes two sends
+		for range 2 {
+			if env.Point("send") {
+				return
+			}
+			env.Send(from, "ACK")
+		}
+	}
+}
+func (*kindNode) Tick(Env[string])                 {}
+func (*kindNode) Disconnected(Env[string], NodeID) {}
+
+func newKindWorld(t *testing.T) *World[string, *kindNode] {
+	t.Helper()
+	w, err := New(Config[string, *kindNode]{
+		Nodes: 3, Seed: Seed(t), Kind: func(m string) string { return m },
+		Start: func(Boot) (*kindNode, error) { return &kindNode{got: map[string]int{}}, nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func sendKind(w *World[string, *kindNode], from, to NodeID, m string) {
+	w.Do(from, func(_ *kindNode, env Env[string]) {
+		if !env.Point("send") {
+			env.Send(to, m)
+		}
+	})
+}
+
+// TestAimedFaults: drop and delay with * endpoints meet the first matching
+// message from or to any node, and an arm with After counts its points
+// only from its message on: "arm 2 send 2 after recv NEWLEADER" kills
+// node 2 at the second send of the NEWLEADER handling, not at any send
+// before it.
+//
+// Reference: action.go (the action forms); ZOOKEEPER-4643's window (a
+// crash inside the Ready that handles NEWLEADER) is what arms aim at.
+func TestAimedFaults(t *testing.T) {
+	w := newKindWorld(t)
+	w.do("drop * -> 3 COMMIT")
+	sendKind(w, 1, 2, "COMMIT") // not to 3: passes
+	sendKind(w, 2, 3, "COMMIT") // dropped, the 2-3 connection breaks
+	sendKind(w, 1, 3, "COMMIT") // the drop is used up: passes
+	if err := w.RunFor(10); err != nil {
+		t.Fatal(err)
+	}
+	n2, _ := w.Node(2)
+	n3, _ := w.Node(3)
+	if n2.got["COMMIT"] != 1 || n3.got["COMMIT"] != 1 || w.Stats().AimedDrops != 1 {
+		t.Fatalf("COMMITs at 2: %d, at 3: %d, aimed drops %d; want 1, 1, 1", n2.got["COMMIT"], n3.got["COMMIT"], w.Stats().AimedDrops)
+	}
+
+	w.do("delay 1 -> * PING 30")
+	sendKind(w, 1, 2, "PING")
+	if err := w.RunFor(20); err != nil {
+		t.Fatal(err)
+	}
+	if n2.got["PING"] != 0 {
+		t.Fatal("a PING delayed by 30 ticks arrived within 20")
+	}
+	if err := w.RunFor(20); err != nil {
+		t.Fatal(err)
+	}
+	if n2.got["PING"] != 1 {
+		t.Fatal("the delayed PING never arrived")
+	}
+
+	w.do("arm 2 send 2 after recv NEWLEADER")
+	sendKind(w, 2, 1, "X") // node 2 sends before the trigger: no crash
+	if err := w.RunFor(10); err != nil {
+		t.Fatal(err)
+	}
+	if !w.Up(2) {
+		t.Fatal("node 2 died at a point before its arm's message came")
+	}
+	sendKind(w, 1, 2, "NEWLEADER")
+	sent := w.Stats().Sent
+	if err := w.RunFor(10); err != nil {
+		t.Fatal(err)
+	}
+	// (The ACK it sent is lost with its connections.)
+	if st := w.Stats(); w.Up(2) || st.Sent != sent+1 || st.ArmsTriggered != 1 || st.PointCrashes != 1 {
+		t.Fatalf("node 2 up: %v, sent %d after NEWLEADER, stats %+v; want node 2 dead after one ACK", w.Up(2), st.Sent-sent, st)
 	}
 }
