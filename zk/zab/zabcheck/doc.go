@@ -18,6 +18,9 @@
 //     Replaced(node, zxid): it replaced its log by a snapshot (SNAP).
 //   - Established(node, epoch): node became the established leader of
 //     epoch (a quorum acked NEWLEADER).
+//   - Epoch(node, currentEpoch): node's currentEpoch file now holds it;
+//     Recovered(node, currentEpoch, snapZxid, log): what node's disk gave
+//     back at boot.
 //
 // Node is the sim.NodeID; every Start begins a new delivered sequence (a
 // restarted process), so call Start(node, snapshotZxid) at every boot.
@@ -55,7 +58,17 @@
 //
 //   - No commit without a quorum (with Voters set): when a txn is first
 //     delivered anywhere, a majority of disks hold it (Logged), since the
-//     leader commits only after a quorum of fsynced ACKs (paper §5.1).
+//     leader commits only after a quorum of fsynced ACKs (paper §5.1) —
+//     and, once Epoch is reported, only disks whose currentEpoch is at
+//     least the txn's epoch count: a vote with an older currentEpoch
+//     loses to a shorter log of the txn's epoch, so an ACK from a
+//     follower that has not yet accepted NEWLEADER promises nothing
+//     (Learner.syncWithLeader; issue 9).
+//
+//   - currentEpoch never runs ahead of the log: a server restarting with
+//     currentEpoch e holds e's initial history (the established leader's
+//     log) in its snapshot and log (paper §4 phase 2; ZOOKEEPER-4643,
+//     ZOOKEEPER-4646).
 //
 //   - No committed txn is truncated: a Truncated log never loses a txn
 //     already delivered somewhere.

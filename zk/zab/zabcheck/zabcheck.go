@@ -27,6 +27,13 @@ type Recorder struct {
 	established  map[int64]sim.NodeID // epoch -> the leader that established it
 	delivered    map[int64]string     // zxid -> content, as first delivered (for the quorum check)
 	disks        map[sim.NodeID]*disk // what each node's disk durably holds
+	// epochs[node] is node's durable currentEpoch (Epoch); nil until the
+	// runtime reports one, and then the quorum check counts only disks
+	// whose currentEpoch vouches for the txn.
+	epochs map[sim.NodeID]int64
+	// initial[e] is the initial history of epoch e: its established
+	// leader's durable log when it established e.
+	initial map[int64]*disk
 }
 
 // disk is what one node's log durably holds: zxid -> content, in the
@@ -66,6 +73,7 @@ func (r *Recorder) init() {
 		r.established = map[int64]sim.NodeID{}
 		r.delivered = map[int64]string{}
 		r.disks = map[sim.NodeID]*disk{}
+		r.initial = map[int64]*disk{}
 	}
 }
 
@@ -120,15 +128,65 @@ func (r *Recorder) Deliver(node sim.NodeID, zxid int64, txn string) {
 	}
 	// No commit without a quorum: the first delivery of a txn anywhere
 	// means a leader committed it, which it may only do once a majority
-	// of disks hold it (Zab paper §5.1; Leader.processAck).
-	holders := 0
-	for _, d := range r.disks {
+	// of disks hold it (Zab paper §5.1; Leader.processAck). And a disk
+	// counts only if its server's vote carries the txn: a server whose
+	// durable currentEpoch is older than the txn's epoch loses an
+	// election to any server of that epoch, even one with a shorter log,
+	// and is TRUNCated (so a follower ACKs a txn of epoch e only after
+	// it acked NEWLEADER of e, with currentEpoch e on disk:
+	// Learner.syncWithLeader; issue 9's lost write).
+	holders, stale := 0, 0
+	for n, d := range r.disks {
 		if d.holds(zxid, txn) {
+			if r.epochs != nil && r.epochs[n] < Epoch(zxid) {
+				stale++
+				continue
+			}
 			holders++
 		}
 	}
 	if holders < r.Voters/2+1 {
-		r.fail("quorum: node %d delivered zxid %#x (first delivery anywhere) while only %d of %d disks hold it", node, zxid, holders, r.Voters)
+		r.fail("quorum: node %d delivered zxid %#x (first delivery anywhere) while only %d of %d disks hold it under its epoch (%d more hold it with an older currentEpoch)", node, zxid, holders, r.Voters, stale)
+	}
+}
+
+// Epoch records node's durable currentEpoch: call it once the
+// currentEpoch file is written (the Ready that carried it is done), and
+// at every boot with what the disk gave back.
+func (r *Recorder) Epoch(node sim.NodeID, currentEpoch int64) {
+	r.init()
+	if r.epochs == nil {
+		r.epochs = map[sim.NodeID]int64{}
+	}
+	r.epochs[node] = currentEpoch
+}
+
+// Recovered records what node's disk gave back at boot: its currentEpoch,
+// the snapshot's zxid and the log after it (zxids and txns). A durable
+// currentEpoch e promises that the disk holds e's initial history (Zab
+// paper §4, phase 2: a follower accepts NEWLEADER(e) by taking the
+// leader's history; ZOOKEEPER-4643, -4646: currentEpoch is written only
+// after the synced txns are fsynced). A disk where currentEpoch got ahead
+// of the log makes that server's vote claim a history it lacks.
+func (r *Recorder) Recovered(node sim.NodeID, currentEpoch, snapZxid int64, zxids []int64, txns []string) {
+	r.init()
+	r.Epoch(node, currentEpoch)
+	// The disk may hold more than was fsynced (bytes written but not yet
+	// synced can survive a crash): from now on it holds what it gave back.
+	// (What the snapshot covers is delivered already: forget it, as
+	// Replaced does.)
+	d := r.disk(node)
+	d.zxids, d.txns = slices.Clone(zxids), slices.Clone(txns)
+	h := r.initial[currentEpoch]
+	if h == nil {
+		return // an epoch never established: no initial history to promise
+	}
+	got := &disk{zxids: zxids, txns: txns}
+	for i, z := range h.zxids {
+		if z > snapZxid && !got.holds(z, h.txns[i]) {
+			r.fail("durability: node %d restarted with currentEpoch %d but without zxid %#x of that epoch's initial history (snapshot at %#x, %d txns logged after it)", node, currentEpoch, z, snapZxid, len(zxids))
+			return
+		}
 	}
 }
 
@@ -179,11 +237,12 @@ func (r *Recorder) Truncated(node sim.NodeID, zxid int64) {
 
 // Replaced records that node replaced its log by a snapshot at zxid
 // (SNAP): logged entries above zxid are gone (the leader sends them again
-// after the snapshot), and no check is made.
+// after the snapshot), and no check is made. Those at or below it are
+// forgotten too: they may be of a history the snapshot does not hold,
+// and what it does hold is committed already.
 func (r *Recorder) Replaced(node sim.NodeID, zxid int64) {
 	d := r.disk(node)
-	i, _ := slices.BinarySearch(d.zxids, zxid+1)
-	d.zxids, d.txns = d.zxids[:i], d.txns[:i]
+	d.zxids, d.txns = nil, nil
 }
 
 // Established records that node became the established leader of epoch
@@ -196,6 +255,9 @@ func (r *Recorder) Established(node sim.NodeID, epoch int64) {
 		return
 	}
 	r.established[epoch] = node
+	if d := r.disks[node]; d != nil {
+		r.initial[epoch] = &disk{zxids: slices.Clone(d.zxids), txns: slices.Clone(d.txns)}
+	}
 	if f, ok := r.firstOfEpoch[epoch]; ok && f.node != node {
 		r.fail("primary uniqueness: node %d established epoch %d, in which node %d broadcast %#x", node, epoch, f.node, f.zxid)
 	}

@@ -90,7 +90,22 @@ func Boot(b sim.Boot, sm StateMachine, cfg RuntimeConfig) (*Runtime, error) {
 			return r.env != nil && r.env.Point(string(p))
 		},
 		Hooks: quorumpeer.Hooks{
-			Recovered: cfg.Hooks.Recovered,
+			Recovered: func(st zab.Storage) {
+				zxids, txns := make([]int64, len(st.Entries)), make([]string, len(st.Entries))
+				for i, en := range st.Entries {
+					zxids[i], txns[i] = en.Zxid, cfg.Key(en.Txn)
+				}
+				cfg.Check.Recovered(b.ID, st.CurrentEpoch, st.SnapshotZxid, zxids, txns)
+				if cfg.Hooks.Recovered != nil {
+					cfg.Hooks.Recovered(st)
+				}
+			},
+			Done: func(rd zab.Ready) {
+				// The Ready was carried out: its epochs are on disk.
+				if rd.Epochs != nil {
+					cfg.Check.Epoch(b.ID, rd.Epochs.Current)
+				}
+			},
 			Installed: func(z int64) {
 				cfg.Check.Replaced(b.ID, z)
 				if cfg.Hooks.Installed != nil {
