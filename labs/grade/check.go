@@ -16,6 +16,7 @@ import (
 //  3. the untouched skeleton scores 0 without crashing (a graded test that
 //     passes against a stub cannot fail, so it grades nothing);
 //  4. the handout's rubric table is the grader's;
+//  5. the skeleton's contract paragraphs are the reference's (checkContracts);
 //
 // and, once for the course, that labs/sim stays a leaf (checkSimLeaf).
 //
@@ -70,6 +71,12 @@ func checkLab(root string, l Lab) int {
 		bad++
 	} else {
 		fmt.Printf("  ok   the handout's rubric table is the grader's\n")
+	}
+	if err := checkContracts(root, l); err != nil {
+		fmt.Printf("  FAIL %v\n", err)
+		bad++
+	} else {
+		fmt.Printf("  ok   the skeleton's contracts are the reference's\n")
 	}
 	if err := checkSkeletonBuilds(root, l); err != nil {
 		fmt.Printf("  FAIL skeleton does not build: %v\n", err)

@@ -209,3 +209,24 @@ func TestSimLeaf(t *testing.T) {
 		t.Fatalf("a labs/sim that imports zk/x: got %v, want a failure naming zk/x", err)
 	}
 }
+
+// Every lab's skeleton states the reference's contracts, word for word, and
+// lab 1's states one for every function it stubs.
+func TestContractsMatchTheReference(t *testing.T) {
+	root := testRoot(t)
+	for _, l := range labs {
+		if err := checkContracts(root, l); err != nil {
+			t.Errorf("lab %d: %v", l.N, err)
+		}
+	}
+}
+
+func TestContractOf(t *testing.T) {
+	doc := "f does x.\n\nContract: it holds,\nacross lines:\n\n 1. first  → A\n 2. second → B\n\nHow it is done: not the contract.\n"
+	if got, want := contractOf(doc), "Contract: it holds, across lines: 1. first → A 2. second → B"; got != want {
+		t.Errorf("contractOf = %q, want %q", got, want)
+	}
+	if got := contractOf("f does x.\n"); got != "" {
+		t.Errorf("contractOf without a contract = %q", got)
+	}
+}

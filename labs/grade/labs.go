@@ -15,6 +15,10 @@ type Lab struct {
 	// last). `grade rubric N` prints the handout's table in this order, and
 	// a test in labs/grade fails if a graded test is missing from it.
 	Order []string
+	// Contracts: every function the skeleton stubs states its contract
+	// (a "Contract:" paragraph, the reference's word for word); the how
+	// is in the handout's hints. checkContracts checks it.
+	Contracts bool
 }
 
 // Swap is one directory of learner files and its target package.
@@ -27,7 +31,8 @@ type Swap struct {
 var labs = []Lab{
 	{
 		N: 1, Slug: "01-znode-tree", Title: "The znode tree",
-		Swaps: []Swap{{From: "labs/01-znode-tree/znode", To: "zk/znode"}},
+		Swaps:     []Swap{{From: "labs/01-znode-tree/znode", To: "zk/znode"}},
+		Contracts: true,
 		Order: []string{
 			"TestInitialTree", "TestCreateStat", "TestCreateModes", "TestSequentialNaming",
 			"TestCreateCheckOrder", "TestDelete", "TestSetDataAndACL", "TestCloseSession",

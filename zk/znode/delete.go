@@ -10,14 +10,17 @@ import (
 )
 
 // prepDelete checks a delete (op 2) and returns the *proto.DeleteTxn to
-// log. The order is PrepRequestProcessor's (case delete):
+// log.
 //
-//  1. the path has a '/', no NUL, and is not a special node → BADARGUMENTS
-//  2. the parent exists                                     → NONODE
-//  3. the session has DELETE on the parent                  → NOAUTH
-//  4. the node exists                                       → NONODE
-//  5. version is -1 or the node's version                   → BADVERSION
-//  6. the node has no children                              → NOTEMPTY
+// Contract: it changes nothing. The checks run in PrepRequestProcessor's
+// order (case delete), and the first failure is the answer:
+//
+//  1. the path has a '/', no NUL, and is not a special node → zkerr.BadArguments
+//  2. the parent exists                                     → zkerr.NoNode
+//  3. the session has DELETE on the parent                  → zkerr.NoAuth
+//  4. the node exists                                       → zkerr.NoNode
+//  5. version is -1 or the node's version                   → zkerr.BadVersion
+//  6. the node has no children                              → zkerr.NotEmpty
 func (t *Tree) prepDelete(path string, version int32, auth []proto.Id) (proto.Record, error) {
 	parentPath, err := zpath.ParentForDelete(path)
 	if err != nil {
@@ -44,13 +47,14 @@ func (t *Tree) prepDelete(path string, version int32, auth []proto.Id) (proto.Re
 }
 
 // deleteNode applies a delete (DataTree.deleteNode) and returns the
-// events: NodeDeleted on the path, then NodeChildrenChanged on the parent.
+// events.
 //
-// A delete does NOT change the parent's cversion in ZooKeeper 3.8 (only
-// creates do); it sets the parent's pzxid, and only forward (a replayed
-// delete must not move pzxid back past a later create's). The pzxid moves
-// even when the child is already gone, then NONODE is returned: replay
-// over a fuzzy snapshot converges either way.
+// Contract: the events are NodeDeleted on path, then NodeChildrenChanged
+// on the parent. The parent's cversion does not change (ZooKeeper 3.8
+// bumps it on create only); its pzxid becomes zxid, but only forward.
+// A missing parent is zkerr.NoNode; a missing node is zkerr.NoNode after
+// the pzxid update (ZooKeeper does it in that order), so replay over a
+// fuzzy snapshot converges either way.
 func (t *Tree) deleteNode(path string, zxid int64) ([]proto.WatcherEvent, error) {
 	parentPath := zpath.Parent(path)
 	parent := t.nodes[parentPath]

@@ -10,9 +10,13 @@ import (
 )
 
 // prepSetData checks a setData (op 5) and returns the *proto.SetDataTxn
-// carrying the node's next version (PrepRequestProcessor, case setData):
-// path valid → BADARGUMENTS, node exists → NONODE, WRITE → NOAUTH,
-// version -1 or equal → BADVERSION.
+// carrying the node's next version.
+//
+// Contract: it changes nothing; the checks, in PrepRequestProcessor's
+// order (case setData): the path is valid → zkerr.BadArguments; the node
+// exists → zkerr.NoNode; the session has WRITE on it → zkerr.NoAuth;
+// version is -1 or the node's version → zkerr.BadVersion. The txn's
+// Version is the node's version + 1.
 func (t *Tree) prepSetData(path string, data []byte, version int32, auth []proto.Id) (proto.Record, error) {
 	n, err := t.existing(path)
 	if err != nil {
@@ -28,8 +32,12 @@ func (t *Tree) prepSetData(path string, data []byte, version int32, auth []proto
 	return &proto.SetDataTxn{Path: path, Data: data, Version: next}, nil
 }
 
-// setData applies a setData txn (DataTree.setData): new data, mtime,
-// mzxid and the version the txn carries. Event: NodeDataChanged.
+// setData applies a setData txn (DataTree.setData).
+//
+// Contract: the node gets data, mtime = time, mzxid = zxid and version
+// (the txn's: the version after the write, stored as given). It returns
+// the node's Stat and one NodeDataChanged event on path; a missing node is
+// zkerr.NoNode.
 func (t *Tree) setData(path string, data []byte, version int32, zxid, time int64) (proto.Stat, []proto.WatcherEvent, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -46,9 +54,13 @@ func (t *Tree) setData(path string, data []byte, version int32, zxid, time int64
 }
 
 // prepSetACL checks a setACL (op 7) and returns the *proto.SetACLTxn
-// carrying the fixed-up ACL and the next aversion (PrepRequestProcessor,
-// case setACL): path valid → BADARGUMENTS, ACL valid → INVALIDACL, node
-// exists → NONODE, ADMIN → NOAUTH, aversion -1 or equal → BADVERSION.
+// carrying the fixed-up ACL and the next aversion.
+//
+// Contract: it changes nothing; the checks, in PrepRequestProcessor's
+// order (case setACL): the path is valid → zkerr.BadArguments; the ACL is
+// valid → zkerr.InvalidACL; the node exists → zkerr.NoNode; the session
+// has ADMIN on it → zkerr.NoAuth; version is -1 or the node's aversion →
+// zkerr.BadVersion. The txn's Version is the aversion + 1.
 func (t *Tree) prepSetACL(path string, acls []proto.ACL, version int32, auth []proto.Id) (proto.Record, error) {
 	if err := zpath.Validate(path); err != nil {
 		return nil, err
@@ -71,8 +83,10 @@ func (t *Tree) prepSetACL(path string, acls []proto.ACL, version int32, auth []p
 	return &proto.SetACLTxn{Path: path, ACL: stored, Version: next}, nil
 }
 
-// setACL applies a setACL txn (DataTree.setACL): the ACL and the aversion.
-// It fires no watch.
+// setACL applies a setACL txn (DataTree.setACL).
+//
+// Contract: the node gets the ACL and aversion; it returns the node's
+// Stat, or zkerr.NoNode. No watch fires.
 func (t *Tree) setACL(path string, acls []proto.ACL, aversion int32) (proto.Stat, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -83,10 +97,14 @@ func (t *Tree) setACL(path string, acls []proto.ACL, aversion int32) (proto.Stat
 	return n.statOf(), nil
 }
 
-// prepCheck checks a check op (13, used in multi) and returns its
-// *proto.CheckVersionTxn (PrepRequestProcessor, case check): path valid →
-// BADARGUMENTS, node exists → NONODE, READ → NOAUTH, version → BADVERSION.
-// Like ZooKeeper, the txn carries the version plus one.
+// prepCheck checks a check op (13, inside a multi) and returns its
+// *proto.CheckVersionTxn.
+//
+// Contract: it changes nothing; the checks, in PrepRequestProcessor's
+// order (case check): the path is valid → zkerr.BadArguments; the node
+// exists → zkerr.NoNode; the session has READ on it → zkerr.NoAuth;
+// version is -1 or the node's version → zkerr.BadVersion. Like
+// ZooKeeper's, the txn carries the node's version + 1.
 func (t *Tree) prepCheck(path string, version int32, auth []proto.Id) (proto.Record, error) {
 	n, err := t.existing(path)
 	if err != nil {

@@ -60,11 +60,13 @@ func (n *node) statOf() proto.Stat {
 
 // #endregion stat-of
 
-// New returns the tree a fresh server starts with: "/", "/zookeeper",
-// "/zookeeper/quota" and "/zookeeper/config", all with a zero persisted
-// Stat (so clients see cversion -1 on "/" and -2 on "/zookeeper"). The
-// config node is read-only for everybody and its aversion is -1, because
-// DataTree.addConfigNode sets its ACL with setACL(..., version -1).
+// New returns the tree a fresh server starts with.
+//
+// Contract: four nodes, "/", "/zookeeper", "/zookeeper/quota" and
+// "/zookeeper/config", every persisted Stat zero (so clients see cversion
+// -1 on "/" and -2 on "/zookeeper"), ACLs proto.OpenACLUnsafe except
+// /zookeeper/config: proto.ReadACLUnsafe with aversion -1
+// (DataTree.addConfigNode sets it with setACL(..., version -1)).
 func New() *Tree {
 	t := &Tree{
 		nodes:      make(map[string]*node),
@@ -115,8 +117,16 @@ func (t *Tree) detach(path string, n *node) {
 	}
 }
 
-// GetData returns a node's data and Stat, or NONODE. The slice is the
-// tree's own: do not modify it.
+// GetData returns a node's data and Stat.
+//
+// Contract: the node's data and its Stat, or zkerr.NoNode. The slice is
+// the tree's own: callers do not modify it. Every Stat the tree hands out
+// (here, in the other reads, and from createNode, setData and setACL) is
+// the Stat as clients see it (DataNode.copyStat), not the stored one:
+// DataLength and NumChildren are current; Cversion is 2*cversion -
+// NumChildren, where the stored cversion counts creates only (clients see
+// creates + deletes); EphemeralOwner is 0 unless the node is an ordinary
+// ephemeral (not a container or TTL node).
 func (t *Tree) GetData(path string) ([]byte, proto.Stat, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -125,8 +135,10 @@ func (t *Tree) GetData(path string) ([]byte, proto.Stat, error) {
 	return n.data, n.statOf(), nil
 }
 
-// Exists returns a node's Stat, or NONODE. A path with a NUL is
-// BADARGUMENTS, as in FinalRequestProcessor's exists.
+// Exists returns a node's Stat.
+//
+// Contract: the node's Stat, or zkerr.NoNode; a path containing a NUL
+// byte is zkerr.BadArguments (FinalRequestProcessor, case exists).
 func (t *Tree) Exists(path string) (proto.Stat, error) {
 	if strings.IndexByte(path, 0) >= 0 {
 		return proto.Stat{}, zkerr.BadArguments
@@ -138,7 +150,10 @@ func (t *Tree) Exists(path string) (proto.Stat, error) {
 	return n.statOf(), nil
 }
 
-// Children returns a node's child names, sorted, and its Stat.
+// Children returns a node's child names and Stat.
+//
+// Contract: the child names (not paths), sorted, and the node's Stat, or
+// zkerr.NoNode.
 func (t *Tree) Children(path string) ([]string, proto.Stat, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -152,7 +167,10 @@ func (t *Tree) Children(path string) ([]string, proto.Stat, error) {
 	return names, n.statOf(), nil
 }
 
-// GetACL returns a node's ACL and Stat. The slice is the tree's own.
+// GetACL returns a node's ACL and Stat.
+//
+// Contract: the node's ACL and Stat, or zkerr.NoNode. The slice is the
+// tree's own.
 func (t *Tree) GetACL(path string) ([]proto.ACL, proto.Stat, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -161,7 +179,11 @@ func (t *Tree) GetACL(path string) ([]proto.ACL, proto.Stat, error) {
 	return n.acl, n.statOf(), nil
 }
 
-// Ephemerals returns the paths of the session's ephemeral nodes, sorted.
+// Ephemerals returns the paths of a session's ephemeral nodes.
+//
+// Contract: the paths of the nodes whose ephemeralOwner is session (as an
+// ordinary ephemeral: not containers or TTL nodes), sorted; none for a
+// session without any.
 func (t *Tree) Ephemerals(session int64) []string {
 	set := t.ephemerals[session]
 	paths := make([]string, 0, len(set))
@@ -172,9 +194,10 @@ func (t *Tree) Ephemerals(session int64) []string {
 	return paths
 }
 
-// AllChildrenNumber counts every descendant of path
-// (DataTree.getAllChildrenNumber); for "/" that includes /zookeeper and
-// its children.
+// AllChildrenNumber counts every descendant of path (DataTree.getAllChildrenNumber).
+//
+// Contract: the number of nodes below path, at any depth, or zkerr.NoNode;
+// for "/" that includes /zookeeper and its two children.
 func (t *Tree) AllChildrenNumber(path string) (int32, error) {
 	n := t.nodes[path]
 	if n == nil {
@@ -196,19 +219,25 @@ func (t *Tree) AllChildrenNumber(path string) (int32, error) {
 	return count, nil
 }
 
-// NodeCount is ZooKeeper's znode_count: the nodes plus one, because
-// DataTree keeps the root under two keys ("" and "/"). A fresh tree
-// reports 5, as a fresh ZooKeeper 3.8 does.
+// NodeCount is ZooKeeper's znode_count.
+//
+// Contract: the number of nodes plus one, because DataTree keeps the root
+// under two keys ("" and "/"). A fresh tree reports 5, as a fresh
+// ZooKeeper 3.8 does.
 func (t *Tree) NodeCount() int { return len(t.nodes) + 1 }
 
-// ApproximateDataSize is ZooKeeper's approximate_data_size: the sum over
-// nodes of len(path) + len(data) (DataTree.getNodeSize). A fresh tree
+// ApproximateDataSize is ZooKeeper's approximate_data_size (DataTree.getNodeSize).
+//
+// Contract: the sum over all nodes of len(path) + len(data). A fresh tree
 // reports 44.
 func (t *Tree) ApproximateDataSize() int64 { return t.dataSize }
 
-// rawNode returns a node with its persisted Stat (cversion counting
-// creates only, ephemeralOwner undecoded): what a snapshot stores and
-// putNode takes back.
+// rawNode returns a node with its persisted Stat: what a snapshot stores and putNode takes back.
+//
+// Contract: the node's data, ACL and stored Stat (cversion counting
+// creates only, ephemeralOwner as stored: math.MinInt64 for a container,
+// the TTL encoding), with DataLength and NumChildren current; ok is false
+// if the node does not exist.
 func (t *Tree) rawNode(path string) (data []byte, acl []proto.ACL, stat proto.Stat, ok bool) {
 	n := t.nodes[path]
 	if n == nil {
@@ -217,11 +246,14 @@ func (t *Tree) rawNode(path string) (data []byte, acl []proto.ACL, stat proto.St
 	return n.data, n.acl, n.rawStat(), true
 }
 
-// putNode stores a node exactly as given, for snapshot restore and for
-// rolling back a failed multi: it inserts it under its existing parent
-// (leaving the parent's Stat alone) or, if the node exists, replaces its
-// data, ACL and Stat and keeps its children. NumChildren and DataLength in
-// stat are ignored: the tree derives them.
+// putNode stores a node exactly as given, for snapshot restore and for rolling back a failed multi.
+//
+// Contract: if path exists, its data, ACL and Stat are replaced and its
+// children kept; otherwise it is inserted under its parent, which must
+// exist (zkerr.NoNode), leaving the parent's Stat alone. NumChildren and
+// DataLength in stat are ignored: the tree derives them. The tree's
+// indexes (the sessions' ephemerals, the data size) stay right either
+// way.
 func (t *Tree) putNode(path string, data []byte, acl []proto.ACL, stat proto.Stat) error {
 	if old := t.nodes[path]; old != nil {
 		children := old.children
