@@ -62,21 +62,27 @@
 //
 // With Config.Ensemble set the server is one member of an ensemble. The
 // connection goroutines and the core's state (tree, watches, sessions)
-// are the same; the sync stage is replaced by a zab runtime that owns a
-// zab.Peer and pumps it exactly per the zab.Ready contract, in one
-// goroutine (ensemble.go, ensemble_ready.go):
+// are the same; the sync stage is replaced by the zab runtime,
+// zk/zab/quorumpeer — the very runtime the simulator's nemesis runs
+// (zk/zab/zabsim), so every simulated schedule, crash points inside a
+// Ready included, tests the order of writes, fsyncs and sends carried
+// out here. One goroutine owns the Runtime, its zab.Peer and the tree
+// (ensemble.go); the server is the Runtime's StateMachine
+// (ensemble_machine.go: Restore, Apply, Image, Role, Execute, Touched,
+// SyncDone):
 //
 //   - Inputs: client requests, packets from the other members (peernet:
 //     one TCP connection per pair, Disconnected when it breaks), and a
 //     tick every tickTime/2 (initLimit and syncLimit count in these
 //     half ticks, the rate at which ZooKeeper's leader pings).
-//   - After a burst of inputs it carries out the Ready: role change, SNAP
-//     (the snapshot file is written, then the log truncated), TRUNC
-//     (txnlog.Truncate), epochs (acceptedEpoch and currentEpoch files in
-//     dataDir/version-2, written atomically and fsynced), entries (one
-//     append+fsync for the burst: group commit), committed txns (applied
-//     to the tree, watches fired), messages, forwarded requests, session
-//     touches, finished syncs; then Advance.
+//   - After a burst of inputs the Runtime carries out the Ready in the
+//     contract's order (zk/zab/quorumpeer's doc): role change, SNAP (the
+//     snapshot file is written, then the log cut), TRUNC, entries (one
+//     append+fsync for the burst: group commit), then the epoch files
+//     (acceptedEpoch, currentEpoch in dataDir/version-2, atomic and
+//     fsynced), committed txns (applied to the tree, watches fired),
+//     messages, forwarded requests, session touches, finished syncs;
+//     then Advance (ensemble_ready.go: what the server does around it).
 //   - At start the tree is the newest snapshot only; the logged txns after
 //     it go to the Peer, which hands them back as committed (zab.Storage).
 //

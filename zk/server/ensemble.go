@@ -10,7 +10,6 @@ import (
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/server/peernet"
 	"github.com/zkafka/zkafka/zk/snapshot"
-	"github.com/zkafka/zkafka/zk/txnlog"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
@@ -81,16 +80,16 @@ type quorumPeer struct {
 	s    *Server
 	c    *core
 	cfg  Ensemble
-	peer *zab.Peer
+	rt   *quorumpeer.Runtime // carries out the zab.Peer's Readys (rt.Peer)
 	tr   *peernet.Transport
 	gens map[int64]uint64 // current connection generation per peer
 
 	fs              vfs.FS
 	snapDir, logDir string
-	tlog            *txnlog.Log
 	trigger         *snapshot.Trigger
 	snapWanted      bool
 
+	boot    *machine // what Boot restored, until the core is built on it
 	role    zab.SoftState
 	applied int64 // the last zxid applied to the tree (committed)
 	spec    int64 // leader: the last zxid executed on the tree (>= applied)
@@ -112,42 +111,13 @@ func peerTicks(limit int, def int) int {
 	return 2 * limit // the peer ticks every tickTime/2 (ZooKeeper pings at that rate)
 }
 
-// startEnsemble recovers the member's disk and starts its zab peer. The
-// state machine is the newest snapshot only: the logged txns after it are
-// handed to the Peer, which gives them back in Ready.Committed once the
-// ensemble has decided they are committed (zab.Storage).
+// startEnsemble recovers the member's disk and starts its zab peer, both
+// through the runtime (quorumpeer.Boot). The state machine is the newest
+// snapshot only: the logged txns after it are handed to the Peer, which
+// gives them back in Ready.Committed once the ensemble has decided they
+// are committed (zab.Storage).
 func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 	e := *s.cfg.Ensemble
-	fs := s.cfg.FS
-	tlog, err := txnlog.Open(fs, logDir, txnlog.Options{Logger: s.log})
-	if err != nil {
-		return nil, fmt.Errorf("server: txn log: %w", err)
-	}
-	fail := func(err error) (*quorumPeer, error) { tlog.Close(); return nil, err }
-	if err := fs.MkdirAll(snapDir, 0o755); err != nil {
-		return fail(err)
-	}
-	m, err := loadSnapshotAtMost(fs, snapDir, 1<<62)
-	if err != nil {
-		return fail(err)
-	}
-	accepted, err := quorumpeer.ReadEpoch(fs, snapDir, quorumpeer.AcceptedEpochFile)
-	if err != nil {
-		return fail(err)
-	}
-	current, err := quorumpeer.ReadEpoch(fs, snapDir, quorumpeer.CurrentEpochFile)
-	if err != nil {
-		return fail(err)
-	}
-	st := zab.Storage{AcceptedEpoch: accepted, CurrentEpoch: current, SnapshotZxid: m.Zxid}
-	it := tlog.Iterator(m.Zxid + 1)
-	for it.Next() {
-		txn := it.Txn()
-		st.Entries = append(st.Entries, zab.Entry{Zxid: txn.Header.Zxid, Txn: txn})
-	}
-	if err := it.Err(); err != nil {
-		return fail(err)
-	}
 	var voters []int64
 	peers := map[int64]string{}
 	var self Member
@@ -160,26 +130,38 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 		}
 	}
 	slices.Sort(voters)
-	peer, err := zab.New(zab.Config{ID: e.ID, Voters: voters,
-		InitLimit: peerTicks(e.InitLimit, 10), SyncLimit: peerTicks(e.SyncLimit, 5), Storage: st})
+	r := rand.New(rand.NewPCG(s.cfg.Seed, s.cfg.Seed^0x5eed))
+	q := &quorumPeer{s: s, cfg: e, gens: map[int64]uint64{},
+		snapDir: snapDir, logDir: logDir,
+		trigger: snapshot.NewTrigger(s.cfg.SnapCount, r),
+		waitW:   map[reqKey]*conn{}, waitS: map[int64]*conn{},
+		learners: map[int64]bool{}, synced: map[int64]bool{}}
+	rt, err := quorumpeer.Boot(quorumpeer.Config{
+		Peer: zab.Config{ID: e.ID, Voters: voters,
+			InitLimit: peerTicks(e.InitLimit, 10), SyncLimit: peerTicks(e.SyncLimit, 5)},
+		FS: s.cfg.FS, SnapDir: snapDir, LogDir: logDir,
+		Send:       q.sendPacket,
+		SnapRetain: s.cfg.SnapRetain,
+		Logger:     s.log,
+		Hooks:      quorumpeer.Hooks{Done: q.readyDone},
+	}, treeMachine{q})
 	if err != nil {
-		return fail(err)
+		return nil, fmt.Errorf("server: recovering the member: %w", err)
 	}
 	tr, err := peernet.Start(peernet.Config{ID: e.ID, Listen: self.PeerAddr, Peers: peers, Logger: s.log,
 		MaxBackoff: min(2*time.Second, s.cfg.TickTime)})
 	if err != nil {
-		return fail(fmt.Errorf("server: peer port: %w", err))
+		rt.Close()
+		return nil, fmt.Errorf("server: peer port: %w", err)
 	}
-	r := rand.New(rand.NewPCG(s.cfg.Seed, s.cfg.Seed^0x5eed))
-	q := &quorumPeer{s: s, cfg: e, peer: peer, tr: tr, gens: map[int64]uint64{},
-		fs: fs, snapDir: snapDir, logDir: logDir, tlog: tlog,
-		trigger: snapshot.NewTrigger(s.cfg.SnapCount, r),
-		applied: m.Zxid, spec: m.Zxid,
-		waitW: map[reqKey]*conn{}, waitS: map[int64]*conn{},
-		learners: map[int64]bool{}, synced: map[int64]bool{}}
-	q.role = peer.Status().SoftState
+	q.rt, q.tr, q.fs = rt, tr, rt.FS()
+	m := q.boot
+	q.boot = nil
+	q.applied, q.spec = m.Zxid, m.Zxid
+	q.role = rt.Role
+	st := rt.Peer.Status()
 	s.log.Info("ensemble member recovered", "id", e.ID, "snapshot_zxid", hex(m.Zxid),
-		"logged_after", len(st.Entries), "acceptedEpoch", accepted, "currentEpoch", current)
+		"last_logged", hex(st.LastZxid), "acceptedEpoch", st.AcceptedEpoch, "currentEpoch", st.CurrentEpoch)
 	snapState := &snapshot.State{Tree: m.Tree, Sessions: m.Sessions, Zxid: m.Zxid, SnapZxid: m.Zxid}
 	q.c = newCore(s, snapState, q.trigger, snapDir)
 	q.c.q = q
@@ -199,7 +181,7 @@ func (q *quorumPeer) run() {
 	defer q.tr.Close()
 	// Every Ready's entries are committed before it is done, so closing
 	// the log writes nothing new, killed or not.
-	defer q.tlog.Close()
+	defer q.rt.Close()
 	defer func() {
 		// A zab core that breaks its own invariants panics. The member
 		// stops (as ZooKeeper's QuorumPeer exits) instead of taking the
@@ -261,7 +243,7 @@ func (q *quorumPeer) handle(ev event) bool {
 	case *connGone:
 		q.dropConn(ev.c)
 	case tick:
-		q.peer.Tick()
+		q.rt.Peer.Tick()
 		q.expire()
 	case *fourLWReq:
 		ev.reply <- c.fourLetter(ev.cmd)
@@ -286,7 +268,7 @@ type blockReq struct {
 }
 
 func (q *quorumPeer) status() Status {
-	st := q.peer.Status()
+	st := q.rt.Peer.Status()
 	mode := "looking"
 	switch st.SoftState.State {
 	case quorum.Leading:
@@ -330,7 +312,7 @@ func (q *quorumPeer) peerEvent(ev peernet.Event) {
 				q.pendingSyncs++
 			}
 		}
-		if err := q.peer.Step(p); err != nil {
+		if err := q.rt.Peer.Step(p); err != nil {
 			q.s.log.Warn("zab: packet refused", "packet", p.String(), "err", err)
 		}
 	}
@@ -339,7 +321,7 @@ func (q *quorumPeer) peerEvent(ev peernet.Event) {
 func (q *quorumPeer) disconnected(sid int64) {
 	delete(q.learners, sid)
 	delete(q.synced, sid)
-	q.peer.Disconnected(sid)
+	q.rt.Peer.Disconnected(sid)
 }
 
 // expire: the leader closes the sessions whose time has run out, each by

@@ -85,7 +85,7 @@ func (q *quorumPeer) connect(cn *conn, req *proto.ConnectRequest) {
 			return
 		}
 		f := &forwarded{Session: id, Type: proto.OpCreateSession, Body: proto.Encode(&proto.CreateSessionTxn{TimeOut: timeout})}
-		if err := q.peer.Forward(proto.Encode(f)); err != nil {
+		if err := q.rt.Peer.Forward(proto.Encode(f)); err != nil {
 			c.closeConn(cn)
 			return
 		}
@@ -136,7 +136,7 @@ func (q *quorumPeer) touch(id int64) bool {
 	if !known || c.sessions.Closing(id) {
 		return false
 	}
-	q.peer.Touch(id, to)
+	q.rt.Peer.Touch(id, to)
 	return true
 }
 
@@ -212,7 +212,7 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 		// The sync travels through the leader; the reply follows every
 		// commit the leader had sent when it answered.
 		q.nextSync++
-		if err := q.peer.Sync(q.nextSync); err != nil {
+		if err := q.rt.Peer.Sync(q.nextSync); err != nil {
 			q.dropConn(cn)
 			c.out(cn, nil, true)
 			return
@@ -230,7 +230,7 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 // forward sends a client write to the leader; its reply waits for its
 // commit, and the connection's later reads wait for that reply.
 func (q *quorumPeer) forward(cn *conn, hdr proto.RequestHeader, f *forwarded) {
-	if err := q.peer.Forward(proto.Encode(f)); err != nil {
+	if err := q.rt.Peer.Forward(proto.Encode(f)); err != nil {
 		q.dropConn(cn)
 		q.c.out(cn, nil, true)
 		return

@@ -150,7 +150,7 @@ func TestMachineRoundTrip(t *testing.T) {
 		tree.Execute(znode.Request{Header: proto.TxnHeader{ClientID: 5, Zxid: int64(i + 1), Type: proto.OpCreate},
 			Record: &proto.CreateRequest{Path: p, Data: []byte(p), ACL: acl}})
 	}
-	b, err := encodeMachine(tree, map[int64]int32{5: 4000, 9: 6000}, 3)
+	b, err := encodeMachine(tree, map[int64]int32{5: 4000, 9: 6000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,121 +2,36 @@ package server
 
 import (
 	"fmt"
-	"path"
-	"slices"
 
-	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/session"
-	"github.com/zkafka/zkafka/zk/snapshot"
-	"github.com/zkafka/zkafka/zk/txnlog"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
-	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 	"github.com/zkafka/zkafka/zk/znode"
 )
 
-// pump carries out the Peer's Readys until it has nothing more to ask,
-// field by field in the order zab.Ready prescribes. It returns false if
-// the disk failed (the server then stops, like ZooKeeper).
+// pump has the runtime (zk/zab/quorumpeer, the same one the simulator
+// runs) carry out the Peer's Readys until it has nothing more to ask, then
+// releases what the clients may now see and snapshots if one is due. It
+// returns false if the runtime stopped (a failed disk: the server then
+// stops, like ZooKeeper's QuorumPeer).
 func (q *quorumPeer) pump() bool {
-	for q.peer.HasReady() {
-		rd := q.peer.Ready()
-		if err := q.carryOut(&rd); err != nil {
-			q.s.fail(err)
-			return false
-		}
-		q.peer.Advance(rd)
-		if q.cfg.Observe != nil {
-			q.cfg.Observe(Observation{ID: q.cfg.ID, Status: q.peer.Status(), Ready: rd})
-		}
-		q.flushOuts()
-		q.maybeSnapshot()
+	if err := q.rt.Pump(); err != nil {
+		q.s.fail(err)
+		return false
 	}
 	q.flushOuts()
-	return true
+	return q.maybeSnapshot()
 }
 
-func (q *quorumPeer) carryOut(rd *zab.Ready) error {
-	if rd.SoftState != nil {
-		if err := q.roleChanged(*rd.SoftState); err != nil {
-			return err
-		}
+// readyDone runs after each Ready was carried out and Advanced
+// (quorumpeer.Hooks.Done): the chapters' narration, and the outputs the
+// Ready's commits released.
+func (q *quorumPeer) readyDone(rd zab.Ready) {
+	if q.cfg.Observe != nil {
+		q.cfg.Observe(Observation{ID: q.cfg.ID, Status: q.rt.Peer.Status(), Ready: rd})
 	}
-	if rd.Snapshot != nil {
-		if err := q.installSnapshot(rd.Snapshot); err != nil {
-			return fmt.Errorf("server: installing SNAP at %#x: %w", rd.Snapshot.Zxid, err)
-		}
-	}
-	if rd.Truncate {
-		q.s.log.Info("truncating the log (TRUNC)", "after", hex(rd.TruncateZxid))
-		if err := q.tlog.Truncate(rd.TruncateZxid); err != nil {
-			return fmt.Errorf("server: TRUNC to %#x: %w", rd.TruncateZxid, err)
-		}
-	}
-	// A leader in broadcast sends its PROPOSALs (and COMMITs) before its
-	// own fsync, as ZooKeeper's leader does (Leader.propose hands the
-	// proposal to the followers and to its SyncRequestProcessor at once):
-	// its own acknowledgment counts only after Advance, when its entries
-	// are durable, so no quorum is ever counted on an unsynced leader log.
-	// Its followers' fsyncs then overlap with its own. Anything about
-	// epochs, a SNAP or a truncation keeps the strict order.
-	early := q.leading() && q.role.Serving && rd.Epochs == nil && rd.Snapshot == nil && !rd.Truncate && !hasSnap(rd.Messages)
-	if early {
-		q.send(rd.Messages)
-	}
-	if len(rd.Entries) > 0 {
-		for i := range rd.Entries {
-			txn := rd.Entries[i].Txn
-			if err := q.tlog.Append(&txn); err != nil {
-				return err
-			}
-		}
-		// One fsync for the whole burst: group commit. ACKs leave after it.
-		if err := q.tlog.Commit(); err != nil {
-			return err
-		}
-	}
-	if rd.Epochs != nil {
-		// Before any message: ACKEPOCH and the NEWLEADER ack promise these.
-		if err := quorumpeer.WriteEpoch(q.fs, q.snapDir, quorumpeer.AcceptedEpochFile, rd.Epochs.Accepted); err != nil {
-			return err
-		}
-		if err := quorumpeer.WriteEpoch(q.fs, q.snapDir, quorumpeer.CurrentEpochFile, rd.Epochs.Current); err != nil {
-			return err
-		}
-	}
-	for _, e := range rd.Committed {
-		q.applyCommitted(e)
-	}
-	for i, m := range rd.Messages {
-		if early {
-			break
-		}
-		if m.Type == quorum.Snap {
-			data, err := q.snapData(m.Zxid)
-			if err != nil {
-				return fmt.Errorf("server: SNAP for %d: %w", m.To, err)
-			}
-			rd.Messages[i].Data = data
-		}
-	}
-	if !early {
-		q.send(rd.Messages)
-	}
-	for _, r := range rd.Requests {
-		q.forwardedRequest(r)
-	}
-	if len(rd.Touches) > 0 && q.leading() {
-		now := q.c.nowMs()
-		for _, t := range rd.Touches {
-			q.c.sessions.Touch(t.Session, now)
-		}
-	}
-	for _, id := range rd.SyncsDone {
-		q.syncDone(id)
-	}
-	return nil
+	q.flushOuts()
 }
 
 // roleChanged: when a member stops serving, its clients must go elsewhere;
@@ -133,7 +48,7 @@ func (q *quorumPeer) roleChanged(s zab.SoftState) error {
 		q.learners, q.synced, q.pendingSyncs = map[int64]bool{}, map[int64]bool{}, 0
 		q.held = nil
 		if q.spec > q.applied {
-			m, err := machineAt(q.fs, q.snapDir, q.tlog, q.applied)
+			m, err := machineAt(q.fs, q.snapDir, q.rt.Log(), q.applied)
 			if err != nil {
 				return fmt.Errorf("server: going back to the committed state: %w", err)
 			}
@@ -170,25 +85,6 @@ func (q *quorumPeer) load(m *machine) {
 	c.lastZxid = m.Zxid
 }
 
-// installSnapshot: SNAP replaces the state machine and the whole log. The
-// snapshot file is made durable first, then the log is cut: a crash in
-// between leaves a valid snapshot and a log that is read only after it.
-func (q *quorumPeer) installSnapshot(sn *zab.Snapshot) error {
-	m, err := decodeMachine(sn.Data, sn.Zxid)
-	if err != nil {
-		return err
-	}
-	if err := vfs.WriteFileAtomic(q.fs, path.Join(q.snapDir, snapshot.FileName(sn.Zxid)), sn.Data); err != nil {
-		return err
-	}
-	if err := q.tlog.Truncate(sn.Zxid); err != nil {
-		return err
-	}
-	q.s.log.Info("installed SNAP", "zxid", hex(sn.Zxid), "nodes", m.Tree.NodeCount(), "sessions", len(m.Sessions))
-	q.load(m)
-	return nil
-}
-
 // snapData is the state machine at zxid in snapshot format: the live tree
 // when it is exactly there, or one rebuilt from disk when the leader's
 // tree has run ahead of commit.
@@ -200,13 +96,13 @@ func (q *quorumPeer) snapData(zxid int64) ([]byte, error) {
 				sessions[id] = to
 			}
 		}
-		return encodeMachine(q.c.tree, sessions, zxid)
+		return encodeMachine(q.c.tree, sessions)
 	}
-	m, err := machineAt(q.fs, q.snapDir, q.tlog, zxid)
+	m, err := machineAt(q.fs, q.snapDir, q.rt.Log(), zxid)
 	if err != nil {
 		return nil, err
 	}
-	return encodeMachine(m.Tree, m.Sessions, zxid)
+	return encodeMachine(m.Tree, m.Sessions)
 }
 
 // applyCommitted applies one committed txn. On the leader, a txn it
@@ -256,38 +152,24 @@ func (q *quorumPeer) applyCommitted(e zab.Entry) {
 	}
 }
 
-// maybeSnapshot writes a snapshot of the committed state when one is due
-// and the tree holds nothing uncommitted, then lets the Peer forget the
-// log it covers and purges old files.
-func (q *quorumPeer) maybeSnapshot() {
-	if !q.snapWanted || q.spec != q.applied || q.peer.HasReady() {
-		return
+// maybeSnapshot has the runtime write a snapshot of the committed state
+// when one is due (snapCount) and the tree holds nothing uncommitted; the
+// runtime then lets the Peer forget the log it covers and purges old
+// files. It returns false if the disk failed.
+func (q *quorumPeer) maybeSnapshot() bool {
+	if !q.snapWanted || q.spec != q.applied {
+		return true
 	}
-	q.snapWanted = false
-	sessions := map[int64]int32{}
-	for _, id := range q.c.sessions.IDs() {
-		if to, ok := q.c.sessions.Timeout(id); ok {
-			sessions[id] = to
-		}
-	}
-	z := q.applied
-	if err := snapshot.Write(q.fs, q.snapDir, z, sessionList(sessions), q.c.tree); err != nil {
-		q.s.log.Warn("snapshot failed", "err", err)
-		return
-	}
-	if err := q.peer.Compact(z); err != nil {
-		q.s.log.Warn("zab compact", "err", err)
-	}
-	if err := q.tlog.Roll(); err != nil {
+	done, err := q.rt.Compact()
+	if err != nil {
 		q.s.fail(err)
-		return
+		return false
 	}
-	q.s.log.Info("snapshot written", "zxid", hex(z))
-	if err := snapshot.Purge(q.fs, q.snapDir, q.s.cfg.SnapRetain, func(z int64) error {
-		return txnlog.Purge(q.fs, q.logDir, z)
-	}); err != nil {
-		q.s.log.Warn("purge failed", "err", err)
+	if done {
+		q.snapWanted = false
+		q.s.log.Info("snapshot written", "zxid", hex(q.applied))
 	}
+	return true
 }
 
 // execute runs a write on the leader's tree at the next zxid and proposes
@@ -304,7 +186,7 @@ func (q *quorumPeer) execute(hdr proto.TxnHeader, auth []proto.Id, rec proto.Rec
 // (session expired, undecodable body): it becomes an error txn.
 func (q *quorumPeer) executeResult(hdr proto.TxnHeader, auth []proto.Id, rec proto.Record, pre error) (znode.Result, bool) {
 	c := q.c
-	z, err := q.peer.NextZxid()
+	z, err := q.rt.Peer.NextZxid()
 	if err != nil {
 		return znode.Result{}, false
 	}
@@ -324,7 +206,7 @@ func (q *quorumPeer) executeResult(hdr proto.TxnHeader, auth []proto.Id, rec pro
 	}
 	q.spec = z
 	c.lastZxid = z
-	if _, err := q.peer.Propose(res.Txn); err != nil {
+	if _, err := q.rt.Peer.Propose(res.Txn); err != nil {
 		q.s.log.Warn("propose failed", "zxid", hex(z), "err", err)
 		return res, false
 	}
@@ -446,35 +328,16 @@ func (q *quorumPeer) drain(cn *conn) {
 	}
 }
 
-func sortedKeys(m map[int64]quorum.Packet) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func hasSnap(ms []zab.Packet) bool {
-	for _, m := range ms {
-		if m.Type == quorum.Snap {
-			return true
+// sendPacket puts one packet on the wire (quorumpeer.Config.Send),
+// keeping the leader's mntr counts.
+func (q *quorumPeer) sendPacket(m zab.Packet) {
+	if q.leading() {
+		switch m.Type {
+		case quorum.UpToDate:
+			q.synced[m.To] = true
+		case quorum.Sync:
+			q.pendingSyncs = max(0, q.pendingSyncs-1)
 		}
 	}
-	return false
-}
-
-// send puts messages on the wire, in order.
-func (q *quorumPeer) send(ms []zab.Packet) {
-	for _, m := range ms {
-		if q.leading() {
-			switch m.Type {
-			case quorum.UpToDate:
-				q.synced[m.To] = true
-			case quorum.Sync:
-				q.pendingSyncs = max(0, q.pendingSyncs-1)
-			}
-		}
-		q.tr.Send(q.gens[m.To], m)
-	}
+	q.tr.Send(q.gens[m.To], m)
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"path"
 
@@ -36,6 +37,11 @@ func applySessions(sessions map[int64]int32, txn proto.Txn) {
 	}
 }
 
+// emptyMachine is a new server's state: the tree with only its root.
+func emptyMachine() *machine {
+	return &machine{Tree: znode.New(), Sessions: map[int64]int32{}}
+}
+
 // decodeMachine reads a snapshot file's bytes (as on disk, and as a SNAP
 // packet carries them).
 func decodeMachine(b []byte, zxid int64) (*machine, error) {
@@ -53,13 +59,13 @@ func decodeMachine(b []byte, zxid int64) (*machine, error) {
 }
 
 // encodeMachine serializes a tree and its sessions in the snapshot file
-// format (the SNAP packet's payload), through an in-memory file system.
-func encodeMachine(tree *znode.Tree, sessions map[int64]int32, zxid int64) ([]byte, error) {
-	mem := vfs.NewMem()
-	if err := snapshot.Write(mem, "/snap", zxid, sessionList(sessions), tree); err != nil {
+// format: the SNAP packet's payload and the runtime's snapshot file.
+func encodeMachine(tree *znode.Tree, sessions map[int64]int32) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := snapshot.Encode(&buf, sessionList(sessions), tree); err != nil {
 		return nil, err
 	}
-	return vfs.ReadFile(mem, path.Join("/snap", snapshot.FileName(zxid)))
+	return buf.Bytes(), nil
 }
 
 func sessionList(m map[int64]int32) []snapshot.Session {
@@ -95,7 +101,7 @@ func loadSnapshotAtMost(fs vfs.FS, dir string, max int64) (*machine, error) {
 			return m, nil
 		}
 	}
-	return &machine{Tree: znode.New(), Sessions: map[int64]int32{}}, nil
+	return emptyMachine(), nil
 }
 
 // machineAt rebuilds the state machine at exactly zxid from the newest

@@ -121,7 +121,7 @@ func (s *Server) startMember(snapDir, logDir string) (*Server, error) {
 	ln, err := net.Listen("tcp", s.cfg.ClientAddr)
 	if err != nil {
 		q.tr.Close()
-		q.tlog.Close()
+		q.rt.Close()
 		return nil, err
 	}
 	s.ln = ln

@@ -7,6 +7,7 @@ import (
 	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
+	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
 	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
@@ -26,7 +27,7 @@ func TestForwardedCreateSessionOfLiveIDRefused(t *testing.T) {
 			p.Advance(p.Ready())
 		}
 	}
-	q := &quorumPeer{s: c.s, c: c, peer: p, role: p.Status().SoftState}
+	q := &quorumPeer{s: c.s, c: c, rt: &quorumpeer.Runtime{Peer: p}, role: p.Status().SoftState}
 	c.q, c.cur = q, &batch{}
 	if !q.leading() {
 		t.Fatalf("not leading: %v", p.Status().SoftState)

@@ -1,6 +1,7 @@
 package snapshot_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -195,3 +196,53 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestEncodeIsTheFile: Encode on a byte stream gives exactly the bytes
+// Write puts in snapshot.<zxid> (a SNAP payload is a snapshot file), and
+// Decode reads every node and session back.
+func TestEncodeIsTheFile(t *testing.T) {
+	tree := fakeTree{"/": nil, "/a": []byte("1"), "/a/b": []byte("22"), "/c": nil}
+	sessions := []snapshot.Session{{ID: 3, Timeout: 5000}}
+	var buf bytes.Buffer
+	if err := snapshot.Encode(&buf, sessions, tree); err != nil {
+		t.Fatal(err)
+	}
+	fs := vfs.NewMem()
+	if err := snapshot.Write(fs, "/snap", 0x9, sessions, tree); err != nil {
+		t.Fatal(err)
+	}
+	file, err := vfs.ReadFile(fs, "/snap/"+snapshot.FileName(0x9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), file) {
+		t.Fatalf("Encode gave %d bytes, the file has %d (or they differ)", buf.Len(), len(file))
+	}
+	var paths []string
+	got, err := snapshot.Decode(buf.Bytes(), func(n snapshot.Node) error {
+		paths = append(paths, n.Path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sessions, got); diff != "" {
+		t.Errorf("sessions (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"/", "/a", "/a/b", "/c"}, paths); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}
+
+// A writer that fails makes Encode fail with its error.
+func TestEncodeReportsWriteErrors(t *testing.T) {
+	boom := errors.New("disk full")
+	err := snapshot.Encode(failWriter{boom}, nil, fakeTree{"/": nil})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want %v", err, boom)
+	}
+}
+
+type failWriter struct{ err error }
+
+func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
