@@ -156,27 +156,38 @@ func checkSkeletonBuilds(root string, l Lab) error {
 const simModule = "github.com/zkafka/zkafka/"
 
 // checkSimLeaf fails if labs/sim, or any package under it, imports —
-// directly or through another package — anything from zk/ or kafka/. The
-// simulator is the course's common ground (every chapter's runtime is
-// tested on it); a dependency on one protocol would make every other
-// chapter's lab build that protocol, and a learner's broken lab 3 break
-// lab 7's tests.
+// directly or through another package — anything from zk/ or kafka/, or
+// if zk/ready (the runtime loop every protocol core is pumped by) imports
+// anything from zk/ or kafka/ but itself. The simulator and the runtime
+// are the course's common ground (every chapter's core is tested on
+// them); a dependency on one protocol would make every other chapter's
+// lab build that protocol, and a learner's broken lab 3 break lab 7's
+// tests.
 func checkSimLeaf(root string) error {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./labs/sim/...")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		return fmt.Errorf("go list ./labs/sim/...: %w", err)
-	}
-	var bad []string
-	for _, p := range strings.Fields(string(out)) {
-		rel, ok := strings.CutPrefix(p, simModule)
-		if ok && (strings.HasPrefix(rel, "zk/") || strings.HasPrefix(rel, "kafka/")) {
-			bad = append(bad, rel)
+	for _, leaf := range []struct{ pattern, self string }{
+		{"./labs/sim/...", ""},
+		{"./zk/ready", "zk/ready"},
+	} {
+		cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", leaf.pattern)
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			if _, statErr := os.Stat(filepath.Join(root, filepath.FromSlash(leaf.pattern))); leaf.self != "" && statErr != nil {
+				continue // no such package in this tree
+			}
+			return fmt.Errorf("go list %s: %w", leaf.pattern, err)
 		}
-	}
-	if len(bad) > 0 {
-		return fmt.Errorf("labs/sim depends on %s; the simulator must import no protocol (move protocol-specific code next to its runtime)", strings.Join(bad, ", "))
+		var bad []string
+		for _, p := range strings.Fields(string(out)) {
+			rel, ok := strings.CutPrefix(p, simModule)
+			if ok && rel != leaf.self && (strings.HasPrefix(rel, "zk/") || strings.HasPrefix(rel, "kafka/")) {
+				bad = append(bad, rel)
+			}
+		}
+		if len(bad) > 0 {
+			return fmt.Errorf("%s depends on %s; it must import no protocol (move protocol-specific code next to its runtime)",
+				strings.TrimPrefix(leaf.pattern, "./"), strings.Join(bad, ", "))
+		}
 	}
 	return nil
 }
