@@ -6,7 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -143,13 +146,21 @@ func cmdEdition(root string, args []string) int {
 	if err != nil {
 		fatal(err)
 	}
-	var ns []string
+	var ns []int
 	for _, l := range sel {
-		ns = append(ns, strconv.Itoa(l.N))
+		ns = append(ns, l.N)
 	}
 	fmt.Printf("learner edition in %s: %d files\n", rep.Out, rep.Files)
-	fmt.Printf("  labs %s: their reference files hold the skeleton (%d files), solutions/ of them left out,\n", strings.Join(ns, ", "), len(rep.Replaced))
+	fmt.Printf("  lab %s: the reference files they replace hold the skeletons (%d files), their solutions left out,\n", labNames(ns), len(rep.Replaced))
 	fmt.Printf("  %d docs excerpts of those files point at the learner's file\n", rep.Excerpts)
+	var left []string
+	for f := range rep.LeftOut {
+		left = append(left, f)
+	}
+	sort.Strings(left)
+	for _, f := range left {
+		fmt.Printf("  left out %s: it holds the body of the reference %s\n", f, rep.LeftOut[f])
+	}
 	fmt.Printf("next: cd %s && make test-chapter %d; publish it as a new repository (no history: this one's history holds the reference)\n", rep.Out, sel[0].N)
 	return 0
 }
@@ -160,6 +171,7 @@ type editionReport struct {
 	Files    int
 	Replaced map[string]string // reference file → the skeleton it now holds (paths from the root)
 	Excerpts int               // docs excerpts rewritten
+	LeftOut  map[string]string // a file left out because it holds a reference body → which
 }
 
 // makeEdition writes the learner edition of root, with the labs in
@@ -180,7 +192,7 @@ func makeEdition(root, out string, unsolved []Lab) (*editionReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &editionReport{Out: out, Replaced: map[string]string{}}
+	rep := &editionReport{Out: out, Replaced: map[string]string{}, LeftOut: map[string]string{}}
 	skip := map[string]bool{}
 	ns := map[int]bool{}
 	for _, l := range unsolved {
@@ -198,6 +210,10 @@ func makeEdition(root, out string, unsolved []Lab) (*editionReport, error) {
 	}
 	for _, n := range editionUnsolved {
 		ns[n] = true // an edition of an edition keeps what its source left out
+	}
+	windows, err := referenceWindows(root, rep.Replaced)
+	if err != nil {
+		return nil, err
 	}
 	for _, f := range files {
 		if skipped(f, skip) || f == editionListFile {
@@ -217,6 +233,14 @@ func makeEdition(root, out string, unsolved []Lab) (*editionReport, error) {
 		info, err := os.Stat(filepath.Join(root, src))
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := rep.Replaced[f]; !ok {
+			if from := windows.find(data); from != "" {
+				// A copy of a reference body (a mutation test's edits of
+				// the reference, say): it would hand the learner the answer.
+				rep.LeftOut[f] = from
+				continue
+			}
 		}
 		if strings.HasPrefix(f, "docs/") && strings.HasSuffix(f, ".md") {
 			var n int
@@ -264,11 +288,12 @@ func writeFile(p string, data []byte, mode fs.FileMode) error {
 	return os.WriteFile(p, data, mode)
 }
 
-// sourceFiles lists the repository's files (slash paths from root): git's
-// tracked files, or, outside a git checkout (an edition of an edition),
-// every file but build output and dependencies.
+// sourceFiles lists the repository's files (slash paths from root), as
+// the work tree has them: what git tracks and what it would (untracked
+// files .gitignore does not ignore), or, outside a git checkout (an
+// edition of an edition), every file but build output and dependencies.
 func sourceFiles(root string) ([]string, error) {
-	cmd := exec.Command("git", "ls-files", "-z")
+	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
 	cmd.Dir = root
 	if out, err := cmd.Output(); err == nil && len(out) > 0 {
 		var files []string
@@ -392,4 +417,89 @@ func init() { editionUnsolved = []int{%s} }
 		panic(err)
 	}
 	return out
+}
+
+// refWindows indexes runs of reference code by their first line: for each
+// function body of a replaced file, every run of six consecutive lines
+// (trimmed, blank lines dropped; a whole body of three to five lines) that
+// the skeleton does not have. Six lines of a body are the answer, not a
+// coincidence.
+type refWindows map[string][]refWindow
+
+type refWindow struct {
+	from  string // "zk/zab/proposals.go (Ack)"
+	lines []string
+}
+
+// codeLines is src's lines, trimmed, without blank ones.
+func codeLines(src []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(src), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func referenceWindows(root string, replaced map[string]string) (refWindows, error) {
+	ws := refWindows{}
+	for ref, skel := range replaced {
+		src, err := os.ReadFile(filepath.Join(root, ref))
+		if err != nil {
+			return nil, err
+		}
+		skelSrc, err := os.ReadFile(filepath.Join(root, skel))
+		if err != nil {
+			return nil, err
+		}
+		skelText := "\n" + strings.Join(codeLines(skelSrc), "\n") + "\n"
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, ref, src, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			lines := codeLines(src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset])
+			n := min(6, len(lines))
+			if n < 3 {
+				continue
+			}
+			for i := 0; i+n <= len(lines); i++ {
+				w := lines[i : i+n]
+				if !strings.Contains(skelText, "\n"+strings.Join(w, "\n")+"\n") {
+					ws[w[0]] = append(ws[w[0]], refWindow{ref + " (" + fd.Name.Name + ")", w})
+				}
+			}
+		}
+	}
+	return ws, nil
+}
+
+// find returns where the first run of reference code in src comes from,
+// or "".
+func (ws refWindows) find(src []byte) string {
+	if len(ws) == 0 || bytes.IndexByte(src, 0) >= 0 {
+		return ""
+	}
+	lines := codeLines(src)
+	for i, l := range lines {
+	next:
+		for _, w := range ws[l] {
+			if i+len(w.lines) > len(lines) {
+				continue
+			}
+			for k, wl := range w.lines {
+				if lines[i+k] != wl {
+					continue next
+				}
+			}
+			return w.from
+		}
+	}
+	return ""
 }

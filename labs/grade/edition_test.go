@@ -219,38 +219,22 @@ func editionFiles(t *testing.T, dir string) []string {
 }
 
 // referenceLeaks finds the reference's function bodies of the replaced
-// files in the edition: in a Go file, any six consecutive lines of a body
-// (a whole body of three to five lines) that the skeleton does not have;
-// in any other file, any body line of 20 characters or more that the
-// skeleton does not have.
+// files in the edition: in any file, a run of six lines of a body (a whole
+// body of three to five lines) that the skeleton does not have (what
+// makeEdition leaves out); in a file other than Go, also any single body
+// line of 20 characters or more that the skeleton does not have.
 func referenceLeaks(t *testing.T, root, out string, replaced map[string]string) []string {
 	t.Helper()
-	type window struct {
-		from string // reference file (function)
-		text string // "\n"-joined trimmed lines, framed by "\n"
+	windows, err := referenceWindows(root, replaced)
+	if err != nil {
+		t.Fatal(err)
 	}
-	normalize := func(src []byte) []string {
-		var out []string
-		for _, l := range strings.Split(string(src), "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-		return out
-	}
-	frame := func(ls []string) string { return "\n" + strings.Join(ls, "\n") + "\n" }
-	var windows []window
 	lineFrom := map[string]string{}
 	for ref, skel := range replaced {
-		src, err := os.ReadFile(filepath.Join(root, ref))
-		if err != nil {
-			t.Fatal(err)
-		}
+		src, _ := os.ReadFile(filepath.Join(root, ref))
 		skelSrc, _ := os.ReadFile(filepath.Join(root, skel))
-		skelNorm := normalize(skelSrc)
-		skelText := frame(skelNorm)
 		inSkel := map[string]bool{}
-		for _, l := range skelNorm {
+		for _, l := range codeLines(skelSrc) {
 			inSkel[l] = true
 		}
 		fset := token.NewFileSet()
@@ -259,24 +243,11 @@ func referenceLeaks(t *testing.T, root, out string, replaced map[string]string) 
 			t.Fatal(err)
 		}
 		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Body == nil {
-				continue
-			}
-			from := ref + " (" + fd.Name.Name + ")"
-			lines := normalize(src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset])
-			for _, l := range lines {
-				if len(l) >= 20 && !inSkel[l] {
-					lineFrom[l] = from
-				}
-			}
-			n := min(6, len(lines))
-			if n < 3 {
-				continue
-			}
-			for i := 0; i+n <= len(lines); i++ {
-				if w := frame(lines[i : i+n]); !strings.Contains(skelText, w) {
-					windows = append(windows, window{from, w})
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				for _, l := range codeLines(src[fset.Position(fd.Body.Lbrace).Offset+1 : fset.Position(fd.Body.Rbrace).Offset]) {
+					if len(l) >= 20 && !inSkel[l] {
+						lineFrom[l] = ref + " (" + fd.Name.Name + ")"
+					}
 				}
 			}
 		}
@@ -287,21 +258,15 @@ func referenceLeaks(t *testing.T, root, out string, replaced map[string]string) 
 		if err != nil || bytes.IndexByte(src, 0) >= 0 {
 			continue // binary
 		}
-		norm := normalize(src)
-		if !strings.HasSuffix(f, ".go") {
-			for _, l := range norm {
-				if from, ok := lineFrom[l]; ok {
-					leaks = append(leaks, f+": holds a line of the reference "+from+": "+l)
-				}
-			}
+		if from := windows.find(src); from != "" {
+			leaks = append(leaks, f+": holds the body of the reference "+from)
+		}
+		if strings.HasSuffix(f, ".go") {
 			continue
 		}
-		text := frame(norm)
-		seen := map[string]bool{}
-		for _, w := range windows {
-			if !seen[w.from] && strings.Contains(text, w.text) {
-				seen[w.from] = true
-				leaks = append(leaks, f+": holds the body of the reference "+w.from)
+		for _, l := range codeLines(src) {
+			if from, ok := lineFrom[l]; ok {
+				leaks = append(leaks, f+": holds a line of the reference "+from+": "+l)
 			}
 		}
 	}
