@@ -107,9 +107,11 @@
 // which ride on their PING replies) and turns expiry into closeSession
 // txns. A client may resume its session on any member that has applied
 // its createSession (a member behind the client's lastZxidSeen closes the
-// connection so the client tries another). Divergence: the leader does
-// not track which member owns a session (no SESSIONMOVED); a member
-// closes only its own old connection of a resumed session.
+// connection so the client tries another). The leader tracks which
+// member owns each session (sessionmoved.go): a reconnect is revalidated
+// with the leader before the client is answered, and a write forwarded
+// from the session's old member fails with SESSIONMOVED and closes that
+// stale connection, so a session's requests never run out of order.
 //
 // A member that is not serving (electing, syncing) closes new client
 // connections, and closes all of them when it stops serving; srvr, stat

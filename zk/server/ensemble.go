@@ -97,6 +97,9 @@ type quorumPeer struct {
 
 	waitW    map[reqKey]*conn // follower: forwarded writes
 	waitS    map[int64]*conn  // follower: syncs in flight
+	waitRV   map[int64]*conn  // follower: reconnects waiting for their revalidation (by sync id)
+
+	owners map[int64]int64 // leader: session → the member holding it (sessionmoved.go)
 	nextSync int64
 
 	// For mntr on the leader.
@@ -134,7 +137,7 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 	q := &quorumPeer{s: s, cfg: e, gens: map[int64]uint64{},
 		snapDir: snapDir, logDir: logDir,
 		trigger: snapshot.NewTrigger(s.cfg.SnapCount, r),
-		waitW:   map[reqKey]*conn{}, waitS: map[int64]*conn{},
+		waitW:   map[reqKey]*conn{}, waitS: map[int64]*conn{}, waitRV: map[int64]*conn{},
 		learners: map[int64]bool{}, synced: map[int64]bool{}}
 	rt, err := quorumpeer.Boot(quorumpeer.Config{
 		Peer: zab.Config{ID: e.ID, Voters: voters,
@@ -380,6 +383,7 @@ func (q *quorumPeer) closeClients() {
 	q.held = nil
 	q.waitW = map[reqKey]*conn{}
 	q.waitS = map[int64]*conn{}
+	q.waitRV = map[int64]*conn{}
 }
 
 func (q *quorumPeer) dropConn(cn *conn) {

@@ -81,6 +81,7 @@ func (q *quorumPeer) connect(cn *conn, req *proto.ConnectRequest) {
 				return
 			}
 			c.sessions.Add(id, timeout, c.nowMs())
+			q.setOwner(id, q.cfg.ID)
 			q.established(cn, resp) // held until the createSession commits
 			return
 		}
@@ -102,16 +103,34 @@ func (q *quorumPeer) connect(cn *conn, req *proto.ConnectRequest) {
 		c.dropConn(cn)
 		return
 	}
-	// The session moves here. Divergence: ZooKeeper's leader records the
-	// owner and answers SESSIONMOVED to the old server; we close only an
-	// old connection on this member (clients drop theirs when they move).
+	// The session moves here: an old connection of it on this member goes,
+	// and the leader is told (sessionmoved.go) before the client is
+	// answered, so that whatever an old connection elsewhere still
+	// forwards is refused.
 	if old := c.owner[id]; old != nil && old != cn {
 		q.dropConn(old)
 		c.out(old, nil, true)
 	}
 	q.touch(id)
 	resp.SessionID, resp.Passwd = id, req.Passwd
-	q.established(cn, resp)
+	if q.leading() {
+		q.setOwner(id, q.cfg.ID)
+		q.established(cn, resp)
+		return
+	}
+	f := &forwarded{Session: id, Type: opRevalidate}
+	q.nextSync++
+	if err := q.rt.Peer.Forward(proto.Encode(f)); err != nil {
+		c.closeConn(cn)
+		return
+	}
+	if err := q.rt.Peer.Sync(q.nextSync); err != nil {
+		c.closeConn(cn)
+		return
+	}
+	cn.session = id
+	cn.pendingConnect = resp
+	q.waitRV[q.nextSync] = cn
 }
 
 func (q *quorumPeer) established(cn *conn, resp *proto.ConnectResponse) {
@@ -198,8 +217,9 @@ func (q *quorumPeer) dispatch(cn *conn, hdr proto.RequestHeader, body []byte) {
 		c.auth(cn, hdr.Xid, rec.(*proto.AuthPacket))
 	case hdr.Type.IsWrite():
 		if q.leading() {
-			res, ok := q.executeResult(proto.TxnHeader{ClientID: cn.session, Cxid: hdr.Xid, Type: hdr.Type}, cn.auth, rec, nil)
-			if !ok {
+			moved := q.checkOwner(cn.session, q.cfg.ID)
+			res, ok := q.executeResult(proto.TxnHeader{ClientID: cn.session, Cxid: hdr.Xid, Type: hdr.Type}, cn.auth, rec, moved)
+			if !ok || moved != nil {
 				q.dropConn(cn)
 				c.out(cn, nil, true)
 				return

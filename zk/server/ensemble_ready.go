@@ -46,6 +46,7 @@ func (q *quorumPeer) roleChanged(s zab.SoftState) error {
 	}
 	if prev.State == quorum.Leading && s.State != quorum.Leading {
 		q.learners, q.synced, q.pendingSyncs = map[int64]bool{}, map[int64]bool{}, 0
+		q.owners = nil
 		q.held = nil
 		if q.spec > q.applied {
 			m, err := machineAt(q.fs, q.snapDir, q.rt.Log(), q.applied)
@@ -113,6 +114,7 @@ func (q *quorumPeer) applyCommitted(e zab.Entry) {
 	if q.leading() && e.Zxid <= q.spec {
 		if txn.Header.Type == proto.OpCloseSession {
 			c.sessions.Remove(txn.Header.ClientID)
+			delete(q.owners, txn.Header.ClientID)
 		}
 		q.applied = e.Zxid
 		if q.trigger.Logged() {
@@ -221,6 +223,10 @@ func (q *quorumPeer) forwardedRequest(r zab.Request) {
 		q.s.log.Warn("bad forwarded request", "from", r.From, "err", err)
 		return
 	}
+	if f.Type == opRevalidate {
+		q.revalidate(f.Session, r.From)
+		return
+	}
 	c := q.c
 	hdr := proto.TxnHeader{ClientID: f.Session, Cxid: f.Cxid, Type: f.Type}
 	rec, pre := f.record()
@@ -230,11 +236,15 @@ func (q *quorumPeer) forwardedRequest(r zab.Request) {
 			pre = sessionExpired
 		}
 	}
+	if pre == nil && f.Type != proto.OpCreateSession && f.Type != proto.OpCloseSession {
+		pre = q.checkOwner(f.Session, r.From)
+	}
 	if _, ok := q.executeResult(hdr, f.Auth, rec, pre); !ok {
 		return
 	}
 	if pre == nil && f.Type == proto.OpCreateSession {
 		c.sessions.Add(f.Session, rec.(*proto.CreateSessionTxn).TimeOut, c.nowMs())
+		q.setOwner(f.Session, r.From)
 	}
 }
 
@@ -273,6 +283,13 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 		return
 	}
 	cn.pend = cn.pend[1:]
+	if isSessionMoved(txn) {
+		// The client moved to another member: this connection is stale.
+		// Closed without a reply, as ZooKeeper's FinalRequestProcessor does.
+		q.dropConn(cn)
+		c.out(cn, nil, true)
+		return
+	}
 	resp, err := replyOf(txn, c.tree)
 	c.reply(cn, txn.Header.Cxid, err, resp)
 	if txn.Header.Type == proto.OpCloseSession {
@@ -284,6 +301,15 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 }
 
 func (q *quorumPeer) syncDone(id int64) {
+	if cn := q.waitRV[id]; cn != nil {
+		// The leader has taken this member as the session's owner.
+		delete(q.waitRV, id)
+		if resp := cn.pendingConnect; !cn.gone && resp != nil {
+			cn.pendingConnect = nil
+			q.established(cn, resp)
+		}
+		return
+	}
 	cn := q.waitS[id]
 	if cn == nil {
 		return
