@@ -1,6 +1,7 @@
 # zkafka — ZooKeeper and Kafka, built from scratch in Go, one chapter at a time.
 #
-#   make run                   a ZooKeeper server on 127.0.0.1:2181 (chapter 2's stage)
+#   make run                   a ZooKeeper server on 127.0.0.1:2181 (chapter 2's stage);
+#                              ADDR=127.0.0.1:2191 picks another address (also for run-chapter)
 #   make test                  the whole project: reference tests, every lab at 100%,
 #                              every skeleton swapped in
 #   make test-chapter N        grade lab N (your code); SOLUTION=1 grades the reference
@@ -16,7 +17,7 @@
 #                              a copy for a class: the UNSOLVED labs' reference files hold their
 #                              skeletons, their solutions are left out (docs/teaching.md)
 #
-# Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N. A replay reads
+# Switches: SOLUTION=1, SEED=..., RUN=regexp, STRICT=1, VERBOSE=1, RUNS=N, ADDR=host:port. A replay reads
 #   SEED=42 RUN='^TestX$/^7$' make test-chapter 3 VERBOSE=1   (as the grader prints it)
 
 GO      ?= go

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,9 +19,14 @@ type Experiment struct {
 	Run  func(args []string) error
 }
 
-// Prompt reads experiments from in until "quit", EOF or ctx ends. When
-// stdin is not interactive (in CI, or `make run < /dev/null`), it just
-// keeps serving until ctx ends (Ctrl-C).
+// Prompt reads experiments from in until "quit", EOF or ctx ends; after
+// EOF it keeps serving until ctx ends (Ctrl-C). Piped input works like
+// typing, so a teacher can script a demo, each command echoed after the
+// prompt and "sleep 2" pausing between steps:
+//
+//	printf 'status\nkill 1\nsleep 2\nstatus\nquit\n' | make run-chapter 3
+//
+// With no input at all (in CI, or `make run < /dev/null`) it just serves.
 func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Experiment) {
 	names := make([]string, 0, len(exps))
 	for n := range exps {
@@ -32,13 +38,11 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 		for _, n := range names {
 			fmt.Fprintf(out, "  %-10s %s\n", n, exps[n].Help)
 		}
+		fmt.Fprintf(out, "  %-10s %s\n", "sleep", "sleep SECONDS: pause (for scripted demos)")
 		fmt.Fprintf(out, "  %-10s %s\n", "quit", "stop the server and exit (or Ctrl-C)")
 	}
-	if fi, err := in.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		fmt.Fprintln(out, "\n(stdin is not a terminal: serving until interrupted)")
-		<-ctx.Done()
-		return
-	}
+	fi, err := in.Stat()
+	piped := err != nil || fi.Mode()&os.ModeCharDevice == 0
 	help()
 	lines := make(chan string)
 	go func() {
@@ -60,8 +64,11 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 				<-ctx.Done()
 				return
 			}
+			if piped {
+				fmt.Fprintln(out, line) // the transcript reads as if typed
+			}
 			f := strings.Fields(line)
-			if len(f) == 0 {
+			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 				continue
 			}
 			switch f[0] {
@@ -69,6 +76,21 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 				return
 			case "help", "?":
 				help()
+				continue
+			case "sleep":
+				d := time.Second
+				if len(f) > 1 {
+					secs, err := strconv.ParseFloat(f[1], 64)
+					if err != nil || secs < 0 {
+						fmt.Fprintf(out, "sleep SECONDS, e.g. sleep 2\n")
+						continue
+					}
+					d = time.Duration(secs * float64(time.Second))
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(d):
+				}
 				continue
 			}
 			e, ok := exps[f[0]]
@@ -96,4 +118,22 @@ func FourLetter(addr, cmd string) (string, error) {
 	}
 	b, err := io.ReadAll(c)
 	return string(b), err
+}
+
+// LoopbackPort reads the port of a loopback address, "127.0.0.1:2191",
+// "localhost:2191" or ":2191": an ensemble's servers listen on 127.0.0.1,
+// server i on that port + i - 1.
+func LoopbackPort(addr string) (int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0, fmt.Errorf("-addr %q: %v (want 127.0.0.1:PORT)", addr, err)
+	}
+	if host != "" && host != "127.0.0.1" && host != "localhost" {
+		return 0, fmt.Errorf("-addr %q: an ensemble listens on 127.0.0.1 only; give 127.0.0.1:PORT", addr)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port <= 0 || port > 65535 {
+		return 0, fmt.Errorf("-addr %q: %q is not a port", addr, p)
+	}
+	return port, nil
 }

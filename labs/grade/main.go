@@ -38,7 +38,7 @@ import (
 func usage() {
 	fmt.Fprintf(os.Stderr, `usage:
   grade test N [-solution] [-run REGEX] [-strict] [-v]
-  grade run N [-solution] [-- args...]
+  grade run N [-solution] [-- args...]     (ADDR=host:port picks the stage's address)
   grade stress N [-solution] [-runs 200] [-run REGEX]
   grade check [N...]
   grade rubric N | rubric [N...] -write
@@ -178,6 +178,11 @@ func cmdRun(root string, args []string) int {
 		goArgs = append(goArgs, "-overlay", ov)
 	}
 	goArgs = append(goArgs, "./"+l.chapterDir())
+	if a := os.Getenv("ADDR"); a != "" {
+		// make run ADDR=127.0.0.1:2191: every stage takes -addr (an
+		// ensemble's server 1; the others follow on the next ports).
+		goArgs = append(goArgs, "-addr", a)
+	}
 	goArgs = append(goArgs, fs.Args()...)
 	cmd := exec.Command("go", goArgs...)
 	cmd.Dir = root
