@@ -31,9 +31,10 @@ func startOurEnsemble(t *testing.T) *cluster.Cluster {
 
 // TestGoZkSurvivesFailover connects go-zookeeper to all three members of
 // our ensemble and writes steadily while a follower is killed (and
-// restarted), then the leader: the client moves to a live member, its
-// session (and its ephemeral node) survives, and every write the client
-// saw acknowledged is there at the end.
+// restarted), then the leader, then through a rolling restart of all
+// three members: the client moves to a live member, its session (and its
+// ephemeral node) survives, and every write the client saw acknowledged
+// is there at the end.
 //
 // Reference: docs/reference/zookeeper.md §1.2 (reconnect with session id + password;
 // lastZxidSeen), §5 (reliability: an acknowledged write is never lost).
@@ -104,6 +105,29 @@ func TestGoZkSurvivesFailover(t *testing.T) {
 	}
 	c.Kill(leader)
 	for range 20 {
+		write()
+	}
+	if err := c.Restart(leader); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitServing(15 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// A rolling restart: each member in turn down, written past, back up
+	// and serving before the next goes (the leader among them).
+	for _, id := range c.IDs() {
+		c.Kill(id)
+		for range 5 {
+			write()
+		}
+		if err := c.Restart(id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WaitServing(15 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 5 {
 		write()
 	}
 	if conn.SessionID() != sid {

@@ -43,11 +43,12 @@ def write():
     acked.append(path)
 
 
-for phase in range(3):
+PHASES = 6  # follower down, leader down, then each member down in turn
+for phase in range(PHASES):
     for _ in range(20):
         write()
     print("phase %d" % phase, flush=True)
-    if phase < 2:
+    if phase < PHASES - 1:
         sys.stdin.readline()
 
 client.sync(root)

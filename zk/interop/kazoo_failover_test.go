@@ -15,7 +15,8 @@ import (
 
 // TestKazooSurvivesFailover runs kazoo_failover.py against our 3-member
 // ensemble: kazoo writes while a follower is killed (and restarted), then
-// while the leader is killed. Its session must survive (same id, its
+// while the leader is killed, then through a rolling restart (each member
+// down in turn, the next going only once the ensemble serves again). Its session must survive (same id, its
 // ephemeral node still there) and every write it saw acknowledged must be
 // in the tree at the end.
 //
@@ -75,6 +76,23 @@ func TestKazooSurvivesFailover(t *testing.T) {
 	if l := next(); l != "phase 2" {
 		t.Fatalf("want phase 2, got %q", l)
 	}
+	// A rolling restart: the old leader comes back, then each member in
+	// turn goes down while kazoo writes (phases 3-5) and comes back.
+	down := leader
+	for i, id := range c.IDs() {
+		if err := c.Restart(down); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WaitServing(15 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+		c.Kill(id)
+		down = id
+		fmt.Fprintln(stdin, "go")
+		if want := fmt.Sprintf("phase %d", 3+i); next() != want {
+			t.Fatalf("want %s", want)
+		}
+	}
 	var res struct {
 		SessionBefore int64    `json:"session_before"`
 		SessionAfter  int64    `json:"session_after"`
@@ -100,7 +118,7 @@ func TestKazooSurvivesFailover(t *testing.T) {
 			t.Errorf("acknowledged write %s lost", p)
 		}
 	}
-	if len(res.Acked) != 60 {
-		t.Errorf("%d writes acknowledged, want 60", len(res.Acked))
+	if len(res.Acked) != 120 {
+		t.Errorf("%d writes acknowledged, want 120", len(res.Acked))
 	}
 }
