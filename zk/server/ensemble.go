@@ -24,6 +24,11 @@ type Ensemble struct {
 	InitLimit int // ticks a follower has to connect and sync (default 10)
 	SyncLimit int // ticks of silence before a peer is dropped (default 5)
 
+	// CommitLogCount: committed proposals kept in memory below the last
+	// snapshot, so a follower that far behind gets a DIFF, not a SNAP
+	// (ZooKeeper's zookeeper.commitLogCount; default 500; see zab.Config).
+	CommitLogCount int
+
 	// Observe, if set, is called from the server's core after each zab
 	// Ready it carried out (the chapters' narration). It must not block.
 	Observe func(Observation)
@@ -95,11 +100,11 @@ type quorumPeer struct {
 	spec    int64 // leader: the last zxid executed on the tree (>= applied)
 	held    []heldOut
 
-	waitW    map[reqKey]*conn // follower: forwarded writes
-	waitS    map[int64]*conn  // follower: syncs in flight
-	waitRV   map[int64]*conn  // follower: reconnects waiting for their revalidation (by sync id)
+	waitW  map[reqKey]*conn // follower: forwarded writes
+	waitS  map[int64]*conn  // follower: syncs in flight
+	waitRV map[int64]*conn  // follower: reconnects waiting for their revalidation (by sync id)
 
-	owners map[int64]int64 // leader: session → the member holding it (sessionmoved.go)
+	owners   map[int64]int64 // leader: session → the member holding it (sessionmoved.go)
 	nextSync int64
 
 	// For mntr on the leader.
@@ -141,7 +146,8 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 		learners: map[int64]bool{}, synced: map[int64]bool{}}
 	rt, err := quorumpeer.Boot(quorumpeer.Config{
 		Peer: zab.Config{ID: e.ID, Voters: voters,
-			InitLimit: peerTicks(e.InitLimit, 10), SyncLimit: peerTicks(e.SyncLimit, 5)},
+			InitLimit: peerTicks(e.InitLimit, 10), SyncLimit: peerTicks(e.SyncLimit, 5),
+			CommitLogCount: e.CommitLogCount},
 		FS: s.cfg.FS, SnapDir: snapDir, LogDir: logDir,
 		Send:       q.sendPacket,
 		SnapRetain: s.cfg.SnapRetain,

@@ -298,54 +298,69 @@ func TestEnsembleIsolatedLeaderTruncates(t *testing.T) {
 }
 
 // TestEnsembleSnapCatchUp has the members snapshot and compact their logs
-// often; a follower that was down meanwhile is behind the leader's log
-// and is brought back with a SNAP.
+// often; a follower that was down meanwhile is behind the leader's
+// snapshot. With no window of committed proposals kept in memory it is
+// brought back with a SNAP; with ZooKeeper's default window (500,
+// zookeeper.commitLogCount) the 100 it missed are still there, and it
+// gets a DIFF.
 //
-// Reference: docs/reference/zookeeper.md §3 (SNAP), §4 (snapshots; purge).
+// Reference: docs/reference/zookeeper.md §3 (DIFF, SNAP), §4 (snapshots;
+// purge); LearnerHandler.syncFollower (committedLog).
 func TestEnsembleSnapCatchUp(t *testing.T) {
-	var snaps atomic.Int32
-	c, err := cluster.Start(cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, SnapCount: 20,
-		MaxSessionTimeout: 10 * time.Second,
-		Observe: func(o server.Observation) {
-			if o.Ready.Snapshot != nil {
-				snaps.Add(1)
+	for _, tc := range []struct {
+		name     string
+		window   int
+		wantSnap bool
+	}{
+		{"no window: SNAP", -1, true},
+		{"default window: DIFF", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var snaps atomic.Int32
+			c, err := cluster.Start(cluster.Options{N: 3, Dir: t.TempDir(), TickTime: ensTick, SnapCount: 20,
+				CommitLogCount: tc.window, MaxSessionTimeout: 10 * time.Second,
+				Observe: func(o server.Observation) {
+					if o.Ready.Snapshot != nil {
+						snaps.Add(1)
+					}
+				}})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	l, err := c.WaitServing(10 * time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f int64
-	for _, id := range c.IDs() {
-		if id != l {
-			f = id
-		}
-	}
-	conn := dialOne(t, c.Addr(l))
-	conn.Create("/s", nil, 0, zk.WorldACL(zk.PermAll))
-	c.Kill(f)
-	for i := 0; i < 100; i++ {
-		if _, err := conn.Create(fmt.Sprintf("/s/n%03d", i), []byte{byte(i)}, 0, zk.WorldACL(zk.PermAll)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := c.Restart(f); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.WaitServing(10 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	back := dialOne(t, c.Addr(f))
-	kids, _, err := back.Children("/s")
-	if err != nil || len(kids) != 100 {
-		t.Fatalf("restarted s%d sees %d children (%v), want 100", f, len(kids), err)
-	}
-	if snaps.Load() == 0 {
-		t.Fatal("the restarted follower was not sent a SNAP")
+			t.Cleanup(c.Close)
+			l, err := c.WaitServing(10 * time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f int64
+			for _, id := range c.IDs() {
+				if id != l {
+					f = id
+				}
+			}
+			conn := dialOne(t, c.Addr(l))
+			conn.Create("/s", nil, 0, zk.WorldACL(zk.PermAll))
+			c.Kill(f)
+			for i := 0; i < 100; i++ {
+				if _, err := conn.Create(fmt.Sprintf("/s/n%03d", i), []byte{byte(i)}, 0, zk.WorldACL(zk.PermAll)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := c.Restart(f); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.WaitServing(10 * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			back := dialOne(t, c.Addr(f))
+			kids, _, err := back.Children("/s")
+			if err != nil || len(kids) != 100 {
+				t.Fatalf("restarted s%d sees %d children (%v), want 100", f, len(kids), err)
+			}
+			if got := snaps.Load() > 0; got != tc.wantSnap {
+				t.Fatalf("the restarted follower was sent a SNAP: %v, want %v", got, tc.wantSnap)
+			}
+		})
 	}
 }
 

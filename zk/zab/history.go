@@ -69,12 +69,18 @@ func (h *history) reset(z int64) {
 	*h = history{base: z}
 }
 
-// compact forgets entries up to z (covered by a snapshot).
-func (h *history) compact(z int64) {
+// compact forgets entries up to z (covered by a snapshot), but for the
+// last keep of them: base becomes the zxid just below the oldest entry
+// kept (a zxid of the history, so a follower there can be sent a DIFF).
+func (h *history) compact(z int64, keep int) {
 	i := h.index(z)
-	h.entries = append([]Entry(nil), h.entries[i:]...)
-	h.stable = max(h.stable-i, 0)
-	h.base = z
+	cut := i - keep
+	if cut <= 0 {
+		return // everything up to z fits in the window
+	}
+	h.base = h.entries[cut-1].Zxid
+	h.entries = append([]Entry(nil), h.entries[cut:]...)
+	h.stable = max(h.stable-cut, 0)
 }
 
 // unstable hands out the tail and the pending truncation.

@@ -96,6 +96,11 @@ func defaults(c *Config) {
 	if c.ResendEvery <= 0 {
 		c.ResendEvery = 2
 	}
+	if c.CommitLogCount == 0 {
+		c.CommitLogCount = 500
+	} else if c.CommitLogCount < 0 {
+		c.CommitLogCount = 0
+	}
 }
 
 // ID is this server's id.
@@ -354,8 +359,16 @@ func (p *Peer) Touch(session int64, timeoutMs int32) {
 }
 
 // Compact tells the peer that the runtime's snapshot covers zxid (which it
-// has applied): log entries up to it can be forgotten. A follower whose
-// log ends before the leader's snapshot point is then synced with SNAP.
+// has applied): log entries up to it can be forgotten, but for the last
+// Config.CommitLogCount of them (ZooKeeper's committedLog), which let a
+// follower a little behind be synced with a DIFF. A follower whose log
+// ends before what the leader still holds is synced with SNAP.
+//
+// Divergence: ZooKeeper also reads older proposals back from its txn log
+// files (ZKDatabase.getProposalsFromTxnLog) while they add up to less
+// than zookeeper.snapshotSizeFactor (0.33) of the snapshot's size; we
+// keep only the in-memory window, so a follower further behind gets a
+// SNAP where ZooKeeper might still send a DIFF.
 func (p *Peer) Compact(zxid int64) error {
 	if zxid > p.committed || zxid < p.log.base {
 		return fmt.Errorf("zab: cannot compact to %s: committed %s, log starts after %s",
@@ -364,7 +377,7 @@ func (p *Peer) Compact(zxid int64) error {
 	if _, ok := p.log.get(zxid); !ok && zxid != p.log.base {
 		return fmt.Errorf("zab: cannot compact to %s: not in the log", quorum.FormatZxid(zxid))
 	}
-	p.log.compact(zxid)
+	p.log.compact(zxid, p.cfg.CommitLogCount)
 	return nil
 }
 

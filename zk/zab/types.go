@@ -44,6 +44,13 @@ type Config struct {
 	FinalizeWait int // election: ticks a quorum must stand before it is final (default 1)
 	ResendEvery  int // election: ticks between notification rounds (default 2)
 
+	// CommitLogCount is how many committed proposals the Peer keeps in
+	// memory below a snapshot point when the runtime compacts (ZooKeeper's
+	// zookeeper.commitLogCount, default 500): a follower at most that far
+	// behind is brought back with a DIFF instead of a SNAP. Negative keeps
+	// none (every follower behind the snapshot gets a SNAP).
+	CommitLogCount int
+
 	// Storage is what this server found on disk at start.
 	Storage Storage
 }

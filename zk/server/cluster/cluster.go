@@ -40,6 +40,9 @@ type Options struct {
 	InitLimit   int           // ticks (default 10)
 	SyncLimit   int           // ticks (default 5)
 	SnapCount   int           // default 100000
+	// CommitLogCount is zab.Config.CommitLogCount (default 500; negative:
+	// none, so a follower behind any snapshot gets a SNAP).
+	CommitLogCount int
 	// MaxSessionTimeout defaults to 20 ticks.
 	MaxSessionTimeout time.Duration
 	FourLetterWords   []string // default all
@@ -180,7 +183,7 @@ func (c *Cluster) Restart(id int64) error {
 		MaxSessionTimeout: c.opts.MaxSessionTimeout, SnapCount: c.opts.SnapCount,
 		FourLetterWords: c.opts.FourLetterWords,
 		Ensemble: &server.Ensemble{ID: id, Members: c.members, InitLimit: c.opts.InitLimit,
-			SyncLimit: c.opts.SyncLimit, Observe: c.observe},
+			SyncLimit: c.opts.SyncLimit, CommitLogCount: c.opts.CommitLogCount, Observe: c.observe},
 	}
 	if c.opts.Logger != nil {
 		cfg.Logger = c.opts.Logger(id)
