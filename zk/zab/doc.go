@@ -67,7 +67,10 @@
 //     currentEpoch is older than the leader's, so its vote would not
 //     carry the txn. It logs them, and ACKs them right after its
 //     NEWLEADER ack; the leader counts a learner's ACKs only once it
-//     acked NEWLEADER.
+//     acked NEWLEADER. With that ack it also ACKs again the txns of the
+//     epoch it logged on an earlier connection and has not seen
+//     committed (their ACKs may have been lost with it; commits are in
+//     order, so one lost ACK would hold back every later commit).
 //   - Ready.Committed is in strictly increasing zxid order, never
 //     repeats, and contains only txns a majority logged.
 //   - A follower never truncates at or below what it committed.

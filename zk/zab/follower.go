@@ -211,12 +211,24 @@ func (f *follower) proposal(p *Peer, m Packet) error {
 // old currentEpoch (our vote does not claim the new history) or the
 // history on disk under the new one — never a currentEpoch vouching for
 // txns that are not on disk.
+//
+// It also ACKs again the txns of this epoch it logged on an earlier
+// connection to this leader and has not seen committed: their ACKs may
+// have been lost with that connection, a DIFF sends only what we lack,
+// and the leader commits in order — without these ACKs nothing it
+// proposes commits until enough others acked them. (ZooKeeper's leader
+// gets the same by TRUNCating a learner that is ahead of its committed
+// log back to it and forwarding the outstanding proposals again:
+// LearnerHandler.syncFollower, Leader.startForwarding.) A duplicate ACK,
+// or one for a txn committed meanwhile, is ignored.
 func (f *follower) newLeader(p *Peer, zxid int64) {
 	p.setEpochs(p.acceptedEpoch, f.epoch)
 	f.stage = fNewLeader
 	p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: zxid, Epoch: f.epoch})
-	for _, z := range f.unacked {
-		p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: z, Epoch: f.epoch})
+	for _, e := range p.log.between(p.committed, p.log.last()) {
+		if quorum.EpochOf(e.Zxid) == f.epoch || slices.Contains(f.unacked, e.Zxid) {
+			p.send(Packet{Type: quorum.Ack, To: f.leader, Zxid: e.Zxid, Epoch: f.epoch})
+		}
 	}
 	f.unacked = nil
 }

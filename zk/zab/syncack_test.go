@@ -180,3 +180,53 @@ func TestLeaderCountsNoAckFromASyncingLearner(t *testing.T) {
 		t.Fatalf("committed %#x after the synced learner's ACK, want %#x", c, z)
 	}
 }
+
+// TestFollowerReacksItsLoggedProposalsAfterARejoin: a follower's ACK of a
+// proposal is lost with its connection; it rejoins the same leader, whose
+// DIFF starts after its last zxid, so the proposal is not sent again. The
+// follower ACKs it again with its NEWLEADER ack: the leader commits in
+// order, and without that ACK nothing it proposes afterwards commits
+// until enough others acked the lost one (found by TestNemesis: a
+// 5-server ensemble that acked every new proposal and committed none,
+// after two followers' ACKs were dropped).
+//
+// Reference: LearnerHandler.syncFollower (a learner ahead of the
+// leader's committed log is TRUNCated to it) and Leader.startForwarding
+// (the outstanding proposals are forwarded again): ZooKeeper gets its
+// ACKs back the same way; docs/reference/zookeeper.md §3 phase 3.
+func TestFollowerReacksItsLoggedProposalsAfterARejoin(t *testing.T) {
+	f := newScripted(t, 2)
+	f.elect(3)
+	epoch := int64(1)
+	f.step(zab.Packet{Type: quorum.LeaderInfo, From: 3, Zxid: quorum.MakeZxid(epoch, 0), Epoch: epoch})
+	f.step(zab.Packet{Type: quorum.Diff, From: 3, Zxid: 0, Epoch: epoch})
+	f.step(zab.Packet{Type: quorum.NewLeader, From: 3, Zxid: quorum.MakeZxid(epoch, 0), Epoch: epoch})
+	f.step(zab.Packet{Type: quorum.UpToDate, From: 3, Zxid: 0, Epoch: epoch})
+	f.drain()
+	w1 := quorum.MakeZxid(epoch, 1)
+	f.step(zab.Packet{Type: quorum.Proposal, From: 3, Zxid: w1, Epoch: epoch, Txn: proposalTxn(w1)})
+	if got := acks(f.drain()); len(got) != 1 || got[0] != w1 {
+		t.Fatalf("ACKs of w1 = %#x, want [%#x]", got, w1)
+	}
+	// The connection breaks with the ACK in flight; 1 and 3 are still
+	// following and leading in epoch 1.
+	f.p.Disconnected(3)
+	f.drain()
+	for from, st := range map[int64]zab.State{1: quorum.Following, 3: quorum.Leading} {
+		n := zab.Note{State: st, Vote: zab.Vote{Leader: 3, ElectionEpoch: 1}}
+		f.step(zab.Packet{Type: quorum.Notification, From: from, Note: &n})
+	}
+	f.drain()
+	if st := f.p.Status().SoftState; st.State != quorum.Following || st.Leader != 3 {
+		t.Fatalf("did not rejoin leader 3: %v", st)
+	}
+	f.step(zab.Packet{Type: quorum.LeaderInfo, From: 3, Zxid: quorum.MakeZxid(epoch, 0), Epoch: epoch})
+	f.drain()
+	f.step(zab.Packet{Type: quorum.Diff, From: 3, Zxid: w1, Epoch: epoch}) // nothing to send: it has w1
+	f.step(zab.Packet{Type: quorum.NewLeader, From: 3, Zxid: quorum.MakeZxid(epoch, 0), Epoch: epoch})
+	got := acks(f.drain())
+	want := []int64{quorum.MakeZxid(epoch, 0), w1}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("ACKs after the rejoin's NEWLEADER = %#x, want %#x (w1's ACK again)", got, want)
+	}
+}
