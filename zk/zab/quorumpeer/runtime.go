@@ -42,6 +42,7 @@ type Hooks struct {
 	Installed func(zxid int64)     // a SNAP is durable; the log is about to be cut above zxid
 	Truncated func(zxid int64)     // TRUNC: the log is about to be cut above zxid
 	Logged    func(en zab.Entry)   // an entry is fsynced
+	Epochs    func(ep zab.Epochs)  // both epoch files now hold ep (durably)
 	Done      func(rd zab.Ready)   // a Ready was carried out and Advanced
 	Snapshot  func(zxid int64)     // Compact wrote a snapshot at zxid
 }
@@ -235,6 +236,9 @@ func (r *Runtime) carryOut(rd zab.Ready) error {
 		}
 		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
 			return err
+		}
+		if h.Epochs != nil {
+			h.Epochs(*ep)
 		}
 	}
 	for _, en := range rd.Committed {
