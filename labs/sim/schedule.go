@@ -74,7 +74,8 @@ type NemesisConfig struct {
 	// MaxDown is how many nodes may be crashed at once (default: a
 	// minority, (Nodes-1)/2, so a quorum can still make progress).
 	MaxDown int
-	// Kinds are the actions to draw from (default: all of them).
+	// Kinds are the actions to draw from, uniformly (default: all of
+	// them once); list a kind twice to draw it twice as often.
 	Kinds []ActionKind
 	// MessageKinds, when set, lets the nemesis aim at protocol phases
 	// (needs Config.Kind): drop (the connection breaks as it is sent) or
@@ -92,9 +93,10 @@ type NemesisConfig struct {
 // Nemesis draws a fault schedule from r: partitions (random splits),
 // one-way cuts, isolations, connection resets, crashes and restarts, at
 // random gaps, and (with MessageKinds) faults aimed at protocol phases.
-// One fault in four comes in the same tick as the one before it: bugs
-// often need two things to go wrong at once (one follower's ACK lost as
-// another's is late), which faults ~Gap apart would seldom line up. It is a pure function of r's state, so a seed gives the
+// One fault in four comes in the same tick as the one before it (one in
+// two after a drop or delay, and then aimed at the same message kind):
+// bugs often need two things to go wrong at once (one follower's ACK lost
+// as another's is late), which faults ~Gap apart would seldom line up. It is a pure function of r's state, so a seed gives the
 // same schedule on every run; print it (String) at the start of a test so
 // a failure shows what happened when. Draw r from its own stream
 // (NewRand(seed, 1)) so the schedule does not depend on the network's draws.
@@ -120,14 +122,31 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 	node := func() NodeID { return NodeID(1 + r.IntN(c.Nodes)) }
 	var s Schedule
 	for t := int64(0); ; {
-		if len(s) == 0 || r.IntN(4) != 0 {
+		aimed := len(s) > 0 && (s[len(s)-1].Action.Kind == ActDrop || s[len(s)-1].Action.Kind == ActDelay)
+		burst := len(s) > 0 && (r.IntN(4) == 0 || aimed && r.IntN(3) == 0)
+		if !burst {
 			t += c.Gap/2 + r.Int64N(c.Gap+1)
 		}
 		if t >= c.Duration {
 			break
 		}
+		k := kinds[r.IntN(len(kinds))]
+		msg := "" // the message kind of a drop or delay
+		if len(c.MessageKinds) > 0 {
+			msg = c.MessageKinds[r.IntN(len(c.MessageKinds))]
+		}
+		var follow *Action // a burst after a drop or delay: aim at its message kind too
+		if burst && aimed {
+			follow = &s[len(s)-1].Action
+			// One lost, another late (say, one follower's ACK and the
+			// next one's, to the same node): the other action, mostly.
+			k, msg = ActDrop, follow.Point
+			if follow.Kind == ActDrop && r.IntN(4) != 0 || follow.Kind == ActDelay && r.IntN(4) == 0 {
+				k = ActDelay
+			}
+		}
 		var a Action
-		switch k := kinds[r.IntN(len(kinds))]; k {
+		switch k {
 		case ActPartition:
 			if c.Nodes < 2 {
 				continue
@@ -199,7 +218,10 @@ func Nemesis(r *rand.Rand, c NemesisConfig) Schedule {
 			case 2:
 				x, y = Any, Any
 			}
-			a = Action{Kind: k, Nodes: []NodeID{x, y}, Point: c.MessageKinds[r.IntN(len(c.MessageKinds))]}
+			if follow != nil {
+				x, y = Any, follow.Nodes[1]
+			}
+			a = Action{Kind: k, Nodes: []NodeID{x, y}, Point: msg}
 			if k == ActDelay {
 				a.Count = c.Gap/4 + r.Int64N(2*c.Gap+1)
 			}

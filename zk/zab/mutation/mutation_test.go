@@ -47,56 +47,30 @@ const (
 	leaderSynced   = "if l.established && ln.stage >= lSynced {"
 	leaderAny      = "if l.established {"
 
-	persistThenEpochs = `	if err := r.persist(rd.Entries); err != nil {
-		return err
-	}
-	if ep := rd.Epochs; ep != nil {
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
+	writeEpochs = `		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
 			return err
 		}
 		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
 			return err
 		}
-	}
+		if h.Epochs != nil {
+			h.Epochs(*ep)
+		}
 `
-	epochsThenPersist = `	if ep := rd.Epochs; ep != nil {
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
-			return err
-		}
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
-			return err
-		}
-	}
-	if err := r.persist(rd.Entries); err != nil {
+	persist = `	if err := r.persist(rd.Entries); err != nil {
 		return err
 	}
 `
+	persistThenEpochs = persist + "\tif ep := rd.Epochs; ep != nil {\n" + writeEpochs + "\t}\n"
+	epochsThenPersist = "\tif ep := rd.Epochs; ep != nil {\n" + writeEpochs + "\t}\n" + persist
 	// ZooKeeper 3.9.2's learner: currentEpoch set, NEWLEADER acked, the
 	// synced txns logged after.
-	ackBeforeFsync = `	if ep := rd.Epochs; ep != nil && r.Role.State == quorum.Following {
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
-			return err
-		}
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
-			return err
-		}
-		if err := r.sendAll(rd.Messages); err != nil {
+	ackBeforeFsync = "\tif ep := rd.Epochs; ep != nil && r.Role.State == quorum.Following {\n" + writeEpochs + `		if err := r.sendAll(rd.Messages); err != nil {
 			return err
 		}
 		early = true
 	}
-	if err := r.persist(rd.Entries); err != nil {
-		return err
-	}
-	if ep := rd.Epochs; ep != nil && r.Role.State != quorum.Following {
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, AcceptedEpochFile, ep.Accepted); err != nil {
-			return err
-		}
-		if err := WriteEpoch(r.fs, r.cfg.SnapDir, CurrentEpochFile, ep.Current); err != nil {
-			return err
-		}
-	}
-`
+` + persist + "\tif ep := rd.Epochs; ep != nil && r.Role.State != quorum.Following {\n" + writeEpochs + "\t}\n"
 	inOrderCommit = `	var committed []int64
 	for len(p.pending) > 0 && IsQuorum(p.voters, p.pending[0].acks) {
 		z := p.pending[0].zxid

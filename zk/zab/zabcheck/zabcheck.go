@@ -34,11 +34,16 @@ type Recorder struct {
 	// initial[e] is the initial history of epoch e: its established
 	// leader's durable log when it established e.
 	initial map[int64]*disk
+	// unsafe[e]: servers whose currentEpoch e ran ahead of e's initial
+	// history. A violation once e is established (I_e is then committed);
+	// until then a TRUNC may legitimately cut I_e.
+	unsafe map[int64][]string
 }
 
 // disk is what one node's log durably holds: zxid -> content, in the
 // order logged (increasing zxid, after truncations).
 type disk struct {
+	base  int64 // a snapshot covers everything up to here (SNAP, boot)
 	zxids []int64
 	txns  []string
 }
@@ -74,6 +79,19 @@ func (r *Recorder) init() {
 		r.delivered = map[int64]string{}
 		r.disks = map[sim.NodeID]*disk{}
 		r.initial = map[int64]*disk{}
+		r.unsafe = map[int64][]string{}
+	}
+}
+
+// epochFail reports a violation of epoch e's initial history: now if e is
+// established, else when it is.
+func (r *Recorder) epochFail(e int64, format string, args ...any) {
+	if _, ok := r.established[e]; ok {
+		r.fail(format, args...)
+		return
+	}
+	if len(r.unsafe[e]) < 20 {
+		r.unsafe[e] = append(r.unsafe[e], fmt.Sprintf(format, args...))
 	}
 }
 
@@ -150,44 +168,114 @@ func (r *Recorder) Deliver(node sim.NodeID, zxid int64, txn string) {
 	}
 }
 
-// Epoch records node's durable currentEpoch: call it once the
-// currentEpoch file is written (the Ready that carried it is done), and
-// at every boot with what the disk gave back.
+// Epoch records that node's currentEpoch file now durably holds
+// currentEpoch (call it as soon as the file is written, before anything
+// else of that Ready), and at every boot through Recovered.
+//
+// currentEpoch never runs ahead of the log: a durable currentEpoch e
+// promises that the disk holds e's initial history I_e (Zab paper §4,
+// phase 2: a follower accepts NEWLEADER(e) by taking the leader's
+// history; ZOOKEEPER-4643: the synced txns are fsynced before
+// currentEpoch is set). Otherwise a crash now leaves a server whose vote
+// (e, short log) beats every server of an older epoch: it can lead and
+// TRUNC committed txns away. The first server to report e is e's leader,
+// which writes it at the epoch quorum, before any NEWLEADER leaves: its
+// log then is I_e.
 func (r *Recorder) Epoch(node sim.NodeID, currentEpoch int64) {
 	r.init()
 	if r.epochs == nil {
 		r.epochs = map[sim.NodeID]int64{}
 	}
 	r.epochs[node] = currentEpoch
+	d := r.disk(node)
+	h := r.initial[currentEpoch]
+	if h == nil {
+		if currentEpoch > 0 {
+			r.initial[currentEpoch] = d.clone()
+		}
+		return
+	}
+	if z, ok := d.covers(h); !ok {
+		r.epochFail(currentEpoch, "epoch order: node %d's currentEpoch is %d on disk while zxid %#x of that epoch's initial history is not (its log is durable to %#x)", node, currentEpoch, z, d.last())
+	}
+}
+
+// Acked records that node sent an ACK of zxid (a proposal), or of
+// NEWLEADER (counter 0: zxid is epoch<<32), and checks what the ACK
+// promises the leader, which counts it toward a quorum:
+//   - of a proposal: the txn is durably logged (paper §5.1: "logged to
+//     non-volatile store before sending acknowledgments"), and the
+//     server's durable currentEpoch is at least the txn's — a follower
+//     still syncing (currentEpoch older) would lose an election to a
+//     shorter log of the txn's epoch and be TRUNCated
+//     (Learner.syncWithLeader ACKs proposals only after NEWLEADER);
+//   - of NEWLEADER(e): currentEpoch e is durable, and so is e's initial
+//     history (ZOOKEEPER-4646).
+func (r *Recorder) Acked(node sim.NodeID, zxid int64) {
+	r.init()
+	if r.epochs == nil {
+		return // the runtime does not report epochs
+	}
+	e, cur := Epoch(zxid), r.epochs[node]
+	d := r.disk(node)
+	if zxid&0xffffffff == 0 {
+		if cur < e {
+			r.fail("ack: node %d acked NEWLEADER of epoch %d with currentEpoch %d on disk", node, e, cur)
+			return
+		}
+		if h := r.initial[e]; h != nil {
+			if z, ok := d.covers(h); !ok {
+				r.epochFail(e, "ack: node %d acked NEWLEADER of epoch %d while zxid %#x of its initial history is not on its disk", node, e, z)
+			}
+		}
+		return
+	}
+	if _, found := slices.BinarySearch(d.zxids, zxid); zxid > d.base && !found {
+		r.fail("ack: node %d acked zxid %#x, which is not on its disk", node, zxid)
+	}
+	if cur < e {
+		r.fail("ack: node %d acked zxid %#x (epoch %d) with currentEpoch %d on disk: its vote does not carry it", node, zxid, e, cur)
+	}
 }
 
 // Recovered records what node's disk gave back at boot: its currentEpoch,
-// the snapshot's zxid and the log after it (zxids and txns). A durable
-// currentEpoch e promises that the disk holds e's initial history (Zab
-// paper §4, phase 2: a follower accepts NEWLEADER(e) by taking the
-// leader's history; ZOOKEEPER-4643, -4646: currentEpoch is written only
-// after the synced txns are fsynced). A disk where currentEpoch got ahead
-// of the log makes that server's vote claim a history it lacks.
+// the snapshot's zxid and the log after it (zxids and txns). The disk may
+// hold more than was fsynced (bytes written but not synced can survive a
+// crash): from now on it holds what it gave back. Its currentEpoch must
+// not be ahead of its log (see Epoch).
 func (r *Recorder) Recovered(node sim.NodeID, currentEpoch, snapZxid int64, zxids []int64, txns []string) {
 	r.init()
-	r.Epoch(node, currentEpoch)
-	// The disk may hold more than was fsynced (bytes written but not yet
-	// synced can survive a crash): from now on it holds what it gave back.
-	// (What the snapshot covers is delivered already: forget it, as
-	// Replaced does.)
 	d := r.disk(node)
-	d.zxids, d.txns = slices.Clone(zxids), slices.Clone(txns)
-	h := r.initial[currentEpoch]
-	if h == nil {
-		return // an epoch never established: no initial history to promise
-	}
-	got := &disk{zxids: zxids, txns: txns}
-	for i, z := range h.zxids {
-		if z > snapZxid && !got.holds(z, h.txns[i]) {
-			r.fail("durability: node %d restarted with currentEpoch %d but without zxid %#x of that epoch's initial history (snapshot at %#x, %d txns logged after it)", node, currentEpoch, z, snapZxid, len(zxids))
-			return
+	d.base, d.zxids, d.txns = snapZxid, slices.Clone(zxids), slices.Clone(txns)
+	if h := r.initial[currentEpoch]; h != nil {
+		if z, ok := d.covers(h); !ok {
+			r.epochFail(currentEpoch, "durability: node %d restarted with currentEpoch %d but without zxid %#x of that epoch's initial history (snapshot at %#x, %d txns logged after it)", node, currentEpoch, z, snapZxid, len(zxids))
 		}
 	}
+	r.Epoch(node, currentEpoch)
+}
+
+func (d *disk) clone() *disk {
+	return &disk{base: d.base, zxids: slices.Clone(d.zxids), txns: slices.Clone(d.txns)}
+}
+
+func (d *disk) last() int64 {
+	if n := len(d.zxids); n > 0 {
+		return d.zxids[n-1]
+	}
+	return d.base
+}
+
+// covers reports whether d holds history h: every txn of h above d's
+// snapshot (what a snapshot covers is committed, so of the same
+// history). If not, it returns the first zxid missing.
+func (d *disk) covers(h *disk) (int64, bool) {
+	for i, z := range h.zxids {
+		if z > d.base && !d.holds(z, h.txns[i]) {
+			return z, false
+		}
+	}
+	return 0, true
 }
 
 func (r *Recorder) disk(node sim.NodeID) *disk {
@@ -242,7 +330,7 @@ func (r *Recorder) Truncated(node sim.NodeID, zxid int64) {
 // and what it does hold is committed already.
 func (r *Recorder) Replaced(node sim.NodeID, zxid int64) {
 	d := r.disk(node)
-	d.zxids, d.txns = nil, nil
+	d.base, d.zxids, d.txns = zxid, nil, nil
 }
 
 // Established records that node became the established leader of epoch
@@ -255,9 +343,13 @@ func (r *Recorder) Established(node sim.NodeID, epoch int64) {
 		return
 	}
 	r.established[epoch] = node
-	if d := r.disks[node]; d != nil {
-		r.initial[epoch] = &disk{zxids: slices.Clone(d.zxids), txns: slices.Clone(d.txns)}
+	if r.initial[epoch] == nil { // the runtime does not report epochs
+		r.initial[epoch] = r.disk(node).clone()
 	}
+	for _, v := range r.unsafe[epoch] {
+		r.fail("%s (epoch %d is now established)", v, epoch)
+	}
+	delete(r.unsafe, epoch)
 	if f, ok := r.firstOfEpoch[epoch]; ok && f.node != node {
 		r.fail("primary uniqueness: node %d established epoch %d, in which node %d broadcast %#x", node, epoch, f.node, f.zxid)
 	}

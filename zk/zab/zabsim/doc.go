@@ -47,7 +47,14 @@
 // Zab.tla): integrity, total order and agreement without gaps, local and
 // global primary order (an epoch's counters 1, 2, 3, ... with no gap),
 // primary integrity, one established leader per epoch, no commit without
-// a majority of disks holding the txn, and no committed txn truncated.
+// a majority of disks holding the txn under its epoch (a disk whose
+// currentEpoch is older does not count), no committed txn truncated, and
+// the promises of the disk and of each ACK where they are made: the
+// currentEpoch file never holds e before the log holds e's initial
+// history (hooked at the epoch write, and again at every boot), an ACK of
+// a proposal leaves only once the txn is fsynced and currentEpoch carries
+// it, an ACK of NEWLEADER only once currentEpoch and the synced txns are
+// on disk (ZOOKEEPER-4643, ZOOKEEPER-4646; issue 9).
 // A restarted server's snapshot is replayed to the checker as a new
 // delivered sequence, so snapshots are checked too. The Cluster adds the
 // runtime's own contract: a restarted disk gives back every entry that was
@@ -57,7 +64,10 @@
 // # Running a schedule
 //
 // Cluster.Schedule draws a fault schedule with sim.Nemesis from the world's
-// seed (partitions, one-way cuts, connection resets, crashes, restarts),
+// seed (partitions, one-way cuts, connection resets, crashes, restarts,
+// and, twice as often, faults aimed at a protocol phase: a PhaseKinds
+// packet dropped or delayed on a link or from/to anyone, a crash at a
+// point inside the Ready that sends or handles one; see NemesisConfig),
 // writes at random servers and takes snapshots while it plays, then heals
 // and checks recovery (Recover). Cluster.Report formats a failure: the
 // error, the seed, the schedule in sim's text form (sim.ParseSchedule

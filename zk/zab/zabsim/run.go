@@ -14,7 +14,7 @@ import (
 // and servers take snapshots now and then. Then Recover. It returns the
 // first violation, with the schedule in sim's text form.
 func (c *Cluster) Schedule(duration, gap int64) error {
-	sched := sim.Nemesis(sim.NewRand(c.seed, 1), sim.NemesisConfig{Nodes: len(c.IDs), Duration: duration, Gap: gap, MessageKinds: PhaseKinds})
+	sched := sim.Nemesis(sim.NewRand(c.seed, 1), NemesisConfig(len(c.IDs), duration, gap))
 	c.W.Play(sched)
 	for range duration {
 		switch x := c.R.IntN(100); {

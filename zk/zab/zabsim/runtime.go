@@ -5,12 +5,12 @@ import (
 	"math/rand/v2"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/ready"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 	"github.com/zkafka/zkafka/zk/zab/quorumpeer"
+	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 )
 
 // StateMachine is what a Runtime replicates: the part of a server above
@@ -85,7 +85,13 @@ func Boot(b sim.Boot, sm StateMachine, cfg RuntimeConfig) (*Runtime, error) {
 	pc.ID = int64(b.ID)
 	qcfg := quorumpeer.Config{
 		Peer: pc, FS: b.Disk, SnapDir: snapDir, LogDir: logDir,
-		Send: func(m zab.Packet) { r.env.Send(sim.NodeID(m.To), m) },
+		Send: func(m zab.Packet) {
+			if m.Type == quorum.Ack {
+				// What an ACK promises, checked as it leaves.
+				cfg.Check.Acked(b.ID, m.Zxid)
+			}
+			r.env.Send(sim.NodeID(m.To), m)
+		},
 		Faults: func(p ready.Point) bool {
 			return r.env != nil && r.env.Point(string(p))
 		},
@@ -100,12 +106,7 @@ func Boot(b sim.Boot, sm StateMachine, cfg RuntimeConfig) (*Runtime, error) {
 					cfg.Hooks.Recovered(st)
 				}
 			},
-			Done: func(rd zab.Ready) {
-				// The Ready was carried out: its epochs are on disk.
-				if rd.Epochs != nil {
-					cfg.Check.Epoch(b.ID, rd.Epochs.Current)
-				}
-			},
+			Epochs: func(ep zab.Epochs) { cfg.Check.Epoch(b.ID, ep.Current) },
 			Installed: func(z int64) {
 				cfg.Check.Replaced(b.ID, z)
 				if cfg.Hooks.Installed != nil {

@@ -8,11 +8,11 @@ import (
 	"strings"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/zk/zab/zabcheck"
-	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zab"
+	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 )
 
 // Options shapes an ensemble and its clients.
@@ -127,7 +127,7 @@ func (e *Ensemble) Step(active bool) error {
 // while the clients work, then lets the healed ensemble run quietly,
 // waits for the clients' last operations, and checks the histories.
 func (e *Ensemble) Run(duration, gap int64) (zkcheck.Report, error) {
-	e.W.Play(sim.Nemesis(sim.NewRand(e.seed, 1), sim.NemesisConfig{Nodes: len(e.IDs), Duration: duration, Gap: gap, MessageKinds: zabsim.PhaseKinds}))
+	e.W.Play(sim.Nemesis(sim.NewRand(e.seed, 1), zabsim.NemesisConfig(len(e.IDs), duration, gap)))
 	for range duration {
 		if err := e.Step(true); err != nil {
 			return zkcheck.Report{}, err
