@@ -160,3 +160,95 @@ func TestDiskViolations(t *testing.T) {
 		})
 	}
 }
+
+// epochRun: leader 1 writes currentEpoch 2 holding (1,1) and (1,2) — the
+// initial history of epoch 2 — and follower 2 syncs.
+func epochRun() *Recorder {
+	var r Recorder
+	r.Voters = 3
+	for _, n := range []sim.NodeID{1, 2} {
+		r.Logged(n, z(1, 1), "a1")
+	}
+	r.Logged(1, z(1, 2), "a2")
+	r.Epoch(1, 2) // the leader at its epoch quorum: I_2 = {(1,1), (1,2)}
+	return &r
+}
+
+// TestEpochPromises: a currentEpoch written before the epoch's initial
+// history is on disk, and ACKs that promise what the disk does not hold,
+// are violations; in the right order they are not.
+//
+// Reference: Zab paper §4 phase 2 (NEWLEADER: the follower takes the
+// leader's history and currentEpoch), §5.1 (log before ACK);
+// ZOOKEEPER-4643, ZOOKEEPER-4646; Learner.syncWithLeader.
+func TestEpochPromises(t *testing.T) {
+	t.Run("in order", func(t *testing.T) {
+		r := epochRun()
+		r.Logged(2, z(1, 2), "a2")
+		r.Epoch(2, 2)
+		r.Acked(2, z(2, 0))
+		r.Established(1, 2)
+		r.Broadcast(1, z(2, 1), "b1")
+		r.Logged(1, z(2, 1), "b1")
+		r.Logged(2, z(2, 1), "b1")
+		r.Acked(2, z(2, 1))
+		r.Deliver(1, z(2, 1), "b1")
+		r.Recovered(2, 2, 0, []int64{z(1, 1), z(1, 2), z(2, 1)}, []string{"a1", "a2", "b1"})
+		if v := r.Check(); len(v) != 0 {
+			t.Fatalf("violations in a correct run: %v", v)
+		}
+	})
+	for _, c := range []struct {
+		name, want string
+		run        func(r *Recorder)
+	}{
+		{"currentEpoch before the log (ZOOKEEPER-4643)", "epoch order", func(r *Recorder) {
+			r.Epoch(2, 2)
+			r.Logged(2, z(1, 2), "a2")
+			r.Established(1, 2)
+		}},
+		{"NEWLEADER acked before currentEpoch is on disk (ZOOKEEPER-4646)", "acked NEWLEADER", func(r *Recorder) {
+			r.Acked(2, z(2, 0)) // currentEpoch still 0
+		}},
+		{"a syncing follower ACKs a proposal of the new epoch", "its vote does not carry it", func(r *Recorder) {
+			r.Established(1, 2)
+			r.Logged(2, z(1, 2), "a2")
+			r.Logged(2, z(2, 1), "b1")
+			r.Acked(2, z(2, 1)) // currentEpoch 0: before NEWLEADER
+		}},
+		{"an ACK of a txn not on disk", "not on its disk", func(r *Recorder) {
+			r.Logged(2, z(1, 2), "a2")
+			r.Epoch(2, 2)
+			r.Acked(2, z(2, 1))
+		}},
+		{"a commit counted on a disk of an older epoch", "older currentEpoch", func(r *Recorder) {
+			r.Established(1, 2)
+			r.Broadcast(1, z(2, 1), "b1")
+			r.Logged(1, z(2, 1), "b1")
+			r.Logged(2, z(1, 2), "a2")
+			r.Logged(2, z(2, 1), "b1") // node 2 holds it, but its currentEpoch is 0
+			r.Deliver(1, z(2, 1), "b1")
+		}},
+		{"a restart with currentEpoch ahead of the log", "restarted with currentEpoch 2", func(r *Recorder) {
+			r.Established(1, 2)
+			r.Recovered(2, 2, 0, []int64{z(1, 1)}, []string{"a1"})
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := epochRun()
+			c.run(r)
+			v := strings.Join(r.Check(), "\n")
+			if !strings.Contains(v, c.want) {
+				t.Fatalf("violations %q, want one containing %q", v, c.want)
+			}
+		})
+	}
+	t.Run("an epoch never established promises nothing", func(t *testing.T) {
+		r := epochRun()
+		r.Epoch(2, 2) // ahead of its log, but epoch 2 never establishes
+		r.Truncated(2, z(1, 1))
+		if v := r.Check(); len(v) != 0 {
+			t.Fatalf("violations for an epoch never established: %v", v)
+		}
+	})
+}
