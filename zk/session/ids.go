@@ -43,6 +43,34 @@ func NewID(nowMs int64, serverID int64) int64 {
 
 // #endregion new-id
 
+// FirstID is the first id a member hands out after recovering the
+// sessions in recovered (id → timeout): NewID from the clock, moved past
+// every recovered id of its own — and only its own.
+//
+// Every member hands out ids from its own counter, with its server id in
+// the top byte, so no two members ever hand out the same id, and the
+// password is derived from the id alone (Password): two clients given one
+// id share one session, its ephemerals and its expiry. An id of another
+// member says nothing about this member's ids; moving past it would put
+// that member's server id in this member's ids, and after a restart
+// member 1 would hand out exactly the ids member 3 hands out next.
+//
+// ZooKeeper's trackers (SessionTrackerImpl, LearnerSessionTracker) start
+// from initializeNextSessionId alone and trust the clock. Moving past our
+// own recovered ids as well guards against a clock that went back (the
+// simulated worlds restart theirs). zk/server and the simulated ensemble
+// (zk/zab/zabsim/zksim) both use this one rule.
+func FirstID(nowMs, serverID int64, recovered map[int64]int32) int64 {
+	next := NewID(nowMs, serverID)
+	own := ServerOf(next)
+	for id := range recovered {
+		if ServerOf(id) == own && id >= next {
+			next = id + 1
+		}
+	}
+	return next
+}
+
 // ServerOf is the server id in the top byte of a session id: the server
 // whose counter handed it out (LeaderSessionTracker.getServerIdFromSessionId).
 // Java shifts with >>, so a server id of 128 and up reads back negative

@@ -85,3 +85,36 @@ func TestServerOf(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstIDKeepsMembersApart: member 1 restarts having recovered the
+// sessions members 1, 2 and 3 handed out; its next ids keep its own
+// server id in the top byte (never member 3's next id), and move past its
+// own recovered ids even if its clock went back.
+//
+// Reference: SessionTrackerImpl.initializeNextSessionId ((time<<24)>>>8 |
+// sid<<56) and its constructor, which tracks recovered sessions without
+// moving nextSessionId; LeaderSessionTracker.getServerIdFromSessionId.
+func TestFirstIDKeepsMembersApart(t *testing.T) {
+	const started, restarted = int64(1_700_000_000_000), int64(1_700_000_060_000)
+	recovered := map[int64]int32{}
+	var next3 int64
+	for sid := int64(1); sid <= 3; sid++ {
+		first := NewID(started+sid, sid)
+		for i := int64(0); i < 5; i++ {
+			recovered[first+i] = 4000
+		}
+		if sid == 3 {
+			next3 = first + 5
+		}
+	}
+	next := FirstID(restarted, 1, recovered)
+	for i := int64(0); i < 1000; i++ {
+		if id := next + i; ServerOf(id) != 1 || id == next3 || recovered[id] != 0 {
+			t.Fatalf("member 1's id %d after restart is %#x (top byte %d; member 3's next is %#x)", i, id, ServerOf(id), next3)
+		}
+	}
+	// A clock that went back: past its own recovered ids.
+	if got, own := FirstID(started-1000, 1, recovered), NewID(started+1, 1)+4; got != own+1 {
+		t.Fatalf("FirstID with the clock gone back = %#x, want %#x (past its own recovered ids)", got, own+1)
+	}
+}
