@@ -54,10 +54,10 @@ func cmdCheck(root string, args []string) int {
 // number of failed checks.
 func checkSimLeafPrint(root string) int {
 	if err := checkSimLeaf(root); err != nil {
-		fmt.Printf("labs/sim:\n  FAIL %v\n", err)
+		fmt.Printf("labs/sim, zk/ready:\n  FAIL %v\n", err)
 		return 1
 	}
-	fmt.Printf("labs/sim:\n  ok   a leaf: nothing from zk/ or kafka/ in its imports\n")
+	fmt.Printf("labs/sim, zk/ready:\n  ok   leaves: no protocol in their imports\n")
 	return 0
 }
 

@@ -56,7 +56,11 @@ type core struct {
 	// stats for the four-letter words
 	outstanding int
 
-	// q is the ensemble runtime driving this core (nil: standalone).
+	// pipe commits what the front end (frontend.go) cannot answer alone:
+	// standalone{} or the ensemble's quorumPeer.
+	pipe pipeline
+	// q is the ensemble runtime driving this core (nil: standalone), for
+	// the four-letter words' view of its role.
 	q *quorumPeer
 }
 
@@ -69,6 +73,7 @@ func newCore(s *Server, st *snapshot.State, trig *snapshot.Trigger, snapDir stri
 		lastZxid: st.Zxid, nextSess: firstSessionID(now, s.cfg.ServerID, st.Sessions),
 		trigger: trig, snapDir: snapDir,
 	}
+	c.pipe = standalone{c}
 	// Recovered sessions get a full timeout from now to reconnect
 	// (SessionTrackerImpl is rebuilt from the snapshot's table the same way).
 	// Only our own among them may move the counter: see firstSessionID.
@@ -180,6 +185,7 @@ func (c *core) dropConn(cn *conn) {
 		return
 	}
 	cn.gone = true
+	cn.pend = nil
 	c.watches.RemoveWatcher(watch.ID(cn.id))
 	delete(c.byWatch, watch.ID(cn.id))
 	if cn.established && c.owner[cn.session] == cn {

@@ -173,7 +173,7 @@ func (s *Server) startEnsemble(snapDir, logDir string) (*quorumPeer, error) {
 		"last_logged", hex(st.LastZxid), "acceptedEpoch", st.AcceptedEpoch, "currentEpoch", st.CurrentEpoch)
 	snapState := &snapshot.State{Tree: m.Tree, Sessions: m.Sessions, Zxid: m.Zxid, SnapZxid: m.Zxid}
 	q.c = newCore(s, snapState, q.trigger, snapDir)
-	q.c.q = q
+	q.c.q, q.c.pipe = q, q
 	q.c.cur = &batch{}
 	return q, nil
 }
@@ -246,11 +246,11 @@ func (q *quorumPeer) handle(ev event) bool {
 		q.flushOuts()
 		return false
 	case *connectReq:
-		q.connect(ev.c, &ev.req)
+		c.connect(ev.c, &ev.req)
 	case *request:
-		q.request(ev.c, ev.hdr, ev.body)
+		c.request(ev.c, ev.hdr, ev.body)
 	case *connGone:
-		q.dropConn(ev.c)
+		c.dropConn(ev.c)
 	case tick:
 		q.rt.Peer.Tick()
 		q.expire()
@@ -382,7 +382,7 @@ func (q *quorumPeer) release() {
 func (q *quorumPeer) closeClients() {
 	for _, cn := range q.s.connList() {
 		if cn.established || cn.session != 0 {
-			q.dropConn(cn)
+			q.c.dropConn(cn)
 			cn.send(nil, true)
 		}
 	}
@@ -390,11 +390,6 @@ func (q *quorumPeer) closeClients() {
 	q.waitW = map[reqKey]*conn{}
 	q.waitS = map[int64]*conn{}
 	q.waitRV = map[int64]*conn{}
-}
-
-func (q *quorumPeer) dropConn(cn *conn) {
-	q.c.dropConn(cn)
-	cn.pend = nil
 }
 
 // Block cuts (or restores) this member's link to another member, for the

@@ -145,8 +145,7 @@ func (q *quorumPeer) applyCommitted(e zab.Entry) {
 		if cn := c.owner[txn.Header.ClientID]; cn != nil {
 			// Expired by the leader (or closed elsewhere): this server's
 			// connection for it goes.
-			q.dropConn(cn)
-			c.out(cn, nil, true)
+			q.c.closeConn(cn)
 		}
 	}
 	if q.trigger.Logged() {
@@ -265,12 +264,11 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 		resp := cn.pendingConnect
 		cn.pendingConnect = nil
 		if txn.Header.Type != proto.OpCreateSession {
-			q.dropConn(cn)
-			c.out(cn, nil, true)
+			q.c.closeConn(cn)
 			return
 		}
-		q.established(cn, resp)
-		q.drain(cn)
+		q.c.established(cn, resp)
+		q.c.drain(cn)
 		return
 	}
 	if len(cn.pend) == 0 || !cn.pend[0].fwd || cn.pend[0].sync || cn.pend[0].hdr.Xid != txn.Header.Cxid {
@@ -278,26 +276,23 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 		// order they were sent; anything else is a broken invariant of
 		// this runtime. Drop the client rather than answer out of order.
 		q.s.log.Error("commit does not match the connection's oldest forwarded write", "cxid", txn.Header.Cxid)
-		q.dropConn(cn)
-		c.out(cn, nil, true)
+		q.c.closeConn(cn)
 		return
 	}
 	cn.pend = cn.pend[1:]
 	if isSessionMoved(txn) {
 		// The client moved to another member: this connection is stale.
 		// Closed without a reply, as ZooKeeper's FinalRequestProcessor does.
-		q.dropConn(cn)
-		c.out(cn, nil, true)
+		q.c.closeConn(cn)
 		return
 	}
 	resp, err := replyOf(txn, c.tree)
 	c.reply(cn, txn.Header.Cxid, err, resp)
 	if txn.Header.Type == proto.OpCloseSession {
-		q.dropConn(cn)
-		c.out(cn, nil, true)
+		q.c.closeConn(cn)
 		return
 	}
-	q.drain(cn)
+	q.c.drain(cn)
 }
 
 func (q *quorumPeer) syncDone(id int64) {
@@ -306,7 +301,7 @@ func (q *quorumPeer) syncDone(id int64) {
 		delete(q.waitRV, id)
 		if resp := cn.pendingConnect; !cn.gone && resp != nil {
 			cn.pendingConnect = nil
-			q.established(cn, resp)
+			q.c.established(cn, resp)
 		}
 		return
 	}
@@ -320,38 +315,13 @@ func (q *quorumPeer) syncDone(id int64) {
 	}
 	if len(cn.pend) == 0 || !cn.pend[0].sync || cn.pend[0].syncID != id {
 		q.s.log.Error("sync does not match the connection's oldest request", "id", id)
-		q.dropConn(cn)
-		q.c.out(cn, nil, true)
+		q.c.closeConn(cn)
 		return
 	}
 	p := cn.pend[0]
 	cn.pend = cn.pend[1:]
 	q.c.reply(cn, p.hdr.Xid, nil, &proto.SyncResponse{Path: p.path})
-	q.drain(cn)
-}
-
-// drain runs, in order, the queued requests of a connection whose turn
-// has come (canDispatch).
-func (q *quorumPeer) drain(cn *conn) {
-	for i := 0; i < len(cn.pend) && !cn.gone; {
-		if cn.pend[i].fwd {
-			i++
-			continue
-		}
-		if !canDispatch(cn, i) {
-			return
-		}
-		r := cn.pend[i]
-		// Take it out of the queue; dispatch appends its forwarded form
-		// (if any) at the end, so put the rest back after it.
-		rest := append([]pending(nil), cn.pend[i+1:]...)
-		cn.pend = cn.pend[:i]
-		q.dispatch(cn, r.hdr, r.body)
-		cn.pend = append(cn.pend, rest...)
-		if len(cn.pend) > i && cn.pend[i].fwd {
-			i++
-		}
-	}
+	q.c.drain(cn)
 }
 
 // sendPacket puts one packet on the wire (quorumpeer.Config.Send),

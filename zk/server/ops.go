@@ -32,54 +32,6 @@ func (c *core) reply(cn *conn, xid int32, err error, body proto.Record) {
 	c.out(cn, replyFrame(xid, c.lastZxid, int32(code), body), false)
 }
 
-// request handles one request after the handshake
-// (FinalRequestProcessor; docs/reference/zookeeper.md §1.3, §1.4).
-func (c *core) request(cn *conn, hdr proto.RequestHeader, body []byte) {
-	if cn.gone || !cn.established {
-		return
-	}
-	cn.lastCxid, cn.lastOp = hdr.Xid, hdr.Type.String()
-	if !c.sessions.Touch(cn.session, c.nowMs()) {
-		// The session expired (or is closing) under this connection.
-		c.out(cn, replyFrame(hdr.Xid, c.lastZxid, int32(zkerr.SessionExpired), nil), false)
-		c.closeConn(cn)
-		return
-	}
-	switch hdr.Type {
-	case proto.OpPing:
-		c.reply(cn, hdr.Xid, nil, nil)
-		return
-	case proto.OpCloseSession:
-		c.closeSession(cn.session, hdr.Xid)
-		c.reply(cn, hdr.Xid, nil, nil)
-		c.closeConn(cn)
-		return
-	}
-	rec := proto.NewRequestRecord(hdr.Type)
-	if rec == nil {
-		// UnimplementedRequestProcessor: reply, then close.
-		c.s.log.Info("unknown opcode, closing", "op", int32(hdr.Type), "conn", cn.id)
-		c.reply(cn, hdr.Xid, zkerr.Unimplemented, nil)
-		c.closeConn(cn)
-		return
-	}
-	if err := proto.Decode(body, rec); err != nil {
-		c.s.log.Info("malformed request", "op", hdr.Type.String(), "conn", cn.id, "err", err)
-		c.reply(cn, hdr.Xid, zkerr.MarshallingError, nil)
-		return
-	}
-	if hdr.Type == proto.OpAuth {
-		c.auth(cn, hdr.Xid, rec.(*proto.AuthPacket))
-		return
-	}
-	if hdr.Type.IsWrite() {
-		c.write(cn, hdr, rec)
-		return
-	}
-	resp, err := c.read(cn, hdr.Type, rec)
-	c.reply(cn, hdr.Xid, err, resp)
-}
-
 // auth adds the session's identity (xid -4 or any xid). A failure answers
 // AUTHFAILED and closes, like the Java server.
 func (c *core) auth(cn *conn, xid int32, p *proto.AuthPacket) {
@@ -188,9 +140,6 @@ func (c *core) read(cn *conn, op proto.OpCode, rec proto.Record) (proto.Record, 
 			a = acl.MaskDigests(a)
 		}
 		return &proto.GetACLResponse{ACL: a, Stat: stat}, nil
-	case proto.OpSync:
-		// Standalone: the reply already waits behind every pending write.
-		return &proto.SyncResponse{Path: rec.(*proto.PathRequest).Path}, nil
 	case proto.OpGetEphemerals:
 		prefix := rec.(*proto.PathRequest).Path
 		out := []string{}
