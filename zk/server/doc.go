@@ -16,9 +16,13 @@
 //     payload. The very first frame may be a four-letter word instead
 //     (fourlw.go). Everything else is handed, in order, to the core.
 //
-//  2. The core (core.go, handshake.go, ops.go; one goroutine). It owns the
+//  2. The core (core.go, frontend.go, ops.go; one goroutine). It owns the
 //     Tree, the watch Manager and the session Tracker and handles one
-//     request at a time, in arrival order. A write is executed on the
+//     request at a time, in arrival order. Its client front end
+//     (frontend.go) is the same in both modes: handshake, classify,
+//     keep each connection's replies in order, answer reads; what needs
+//     a commit goes to a pipeline — standalone.go here, the ensemble's
+//     in ensemble_client.go. A write is executed on the
 //     tree at once (Tree.Execute picks its txn and applies it), takes the
 //     next zxid, and its txn is queued for the log; a read is answered
 //     from the tree. Either way the reply, and the watch notifications the
