@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 )
 
 // Client is one client session, modelled on go-zookeeper's and the Java
@@ -14,9 +14,20 @@ import (
 // it reconnects to a random server — which accepts only if it has seen
 // everything the session has (ZooKeeperServer.processConnectRequest
 // refuses a client whose last zxid is ahead of it).
+//
+// A client starts without a session: it asks the server it connects to
+// for one (createSession; the server hands out the next id of its own
+// counter) and has it once that commits. Now and then it abandons its
+// session and asks for a new one, so sessions are created all through a
+// schedule, across restarts of the members handing them out.
 type Client struct {
 	e       *Ensemble
-	Session int64
+	n       int   // client number, 1..
+	Session int64 // 0 until its createSession committed
+
+	creating  bool   // the operation in progress is its createSession
+	ephemeral bool   // ... is an ephemeral create
+	path      string // ... on this path
 
 	server   sim.NodeID
 	conn     *Server // the server process connected to (nil: disconnected)
@@ -54,6 +65,7 @@ func (c *Client) connected() bool {
 func (c *Client) disconnect() {
 	c.conn = nil
 	c.busy = false // the operation in progress stays Unknown in the history
+	c.creating = false
 }
 
 func (c *Client) connect() bool {
@@ -86,6 +98,16 @@ func (c *Client) step(active bool) {
 	if !c.connected() && !c.connect() {
 		return
 	}
+	if c.Session != 0 && e.R.IntN(40) == 0 {
+		c.Session = 0 // abandoned (it stays live: nothing expires here)
+	}
+	if c.Session == 0 {
+		c.seq++
+		c.busy, c.creating, c.started = true, true, e.W.Now()
+		w := call{c: c, seq: c.seq}
+		e.W.Do(c.server, func(s *Server, ev env) { s.createSession(ev, w) })
+		return
+	}
 	c.issue()
 }
 
@@ -98,13 +120,18 @@ func (c *Client) issue() {
 		version = int32(e.R.IntN(3))
 	}
 	c.values++
-	value := fmt.Sprintf("%x.%d", c.Session, c.values)
+	value := fmt.Sprintf("c%d.%d", c.n, c.values)
 	c.cxid++
 	r := request{Session: c.Session, Cxid: c.cxid, Path: path}
 	op := zkcheck.Op{Session: c.Session, Path: path, Version: -1}
+	c.ephemeral, c.path = false, path
 	switch x := e.R.IntN(100); {
 	case x < 20:
-		r.Op, r.Record = proto.OpCreate, &proto.CreateRequest{Path: path, Data: []byte(value), ACL: proto.OpenACLUnsafe}
+		mode := proto.ModePersistent
+		if e.R.IntN(2) == 0 {
+			mode, c.ephemeral = proto.ModeEphemeral, true
+		}
+		r.Op, r.Record = proto.OpCreate, &proto.CreateRequest{Path: path, Data: []byte(value), ACL: proto.OpenACLUnsafe, Flags: mode}
 		op.Kind, op.Value = zkcheck.Create, value
 	case x < 45:
 		r.Op, r.Record = proto.OpSetData, &proto.SetDataRequest{Path: path, Data: []byte(value), Version: version}

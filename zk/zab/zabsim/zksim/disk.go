@@ -1,6 +1,9 @@
 package zksim
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/zk/snapshot"
 	"github.com/zkafka/zkafka/zk/znode"
@@ -10,20 +13,30 @@ import (
 // state machine's image in the snapshot file and in a SNAP packet is the
 // tree in zk/snapshot's file format.
 
-// encodeTree serializes a tree in zk/snapshot's file format (the payload
-// of a SNAP packet), through an in-memory file system.
-func encodeTree(t *znode.Tree, zxid int64) ([]byte, error) {
+// encodeTree serializes a tree and the live sessions (id → timeout) in
+// zk/snapshot's file format (the payload of a SNAP packet), through an
+// in-memory file system.
+func encodeTree(t *znode.Tree, zxid int64, sessions map[int64]int32) ([]byte, error) {
+	var ss []snapshot.Session
+	for id, to := range sessions {
+		ss = append(ss, snapshot.Session{ID: id, Timeout: to})
+	}
+	slices.SortFunc(ss, func(a, b snapshot.Session) int { return cmp.Compare(a.ID, b.ID) })
 	mem := vfs.NewMem()
-	if err := snapshot.Write(mem, "/s", zxid, nil, t); err != nil {
+	if err := snapshot.Write(mem, "/s", zxid, ss, t); err != nil {
 		return nil, err
 	}
 	return vfs.ReadFile(mem, "/s/"+snapshot.FileName(zxid))
 }
 
-func decodeTree(b []byte) (*znode.Tree, error) {
+func decodeTree(b []byte) (*znode.Tree, map[int64]int32, error) {
 	t := znode.New()
-	_, err := snapshot.Decode(b, func(n snapshot.Node) error {
+	ss, err := snapshot.Decode(b, func(n snapshot.Node) error {
 		return t.Restore(n.Path, znode.NodeData{Data: n.Data, ACL: n.ACL, Stat: n.Stat})
 	})
-	return t, err
+	sessions := map[int64]int32{}
+	for _, s := range ss {
+		sessions[s.ID] = s.Timeout
+	}
+	return t, sessions, err
 }

@@ -43,8 +43,12 @@
 //
 // # Caveats (what is not modelled)
 //
-// No session txns (createSession, closeSession, expiry), no ephemerals,
-// watches, multi or ACL checks; the connection of a client to a server is
+// Sessions are created (createSession, the id from the connected
+// server's counter, session.FirstID after a restart) and abandoned, never
+// closed or expired, so ephemerals stay; the checks are that no two
+// clients are ever given one session id and that a client's ephemeral is
+// owned by its own session. No closeSession, expiry, watches, multi or
+// ACL checks; the connection of a client to a server is
 // not a world link (it breaks only when the server crashes or stops
 // serving). Each server applies a committed txn and answers in the same
 // step.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/zabcheck"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
@@ -62,6 +63,10 @@ type Ensemble struct {
 	nextSync  int64
 	errs      []string
 	acked     int // successful writes answered
+	// owner: the client each session id was given to (session ids are
+	// never handed out twice; see sessionCreated).
+	owner    map[int64]*Client
+	sessions int // sessions created
 }
 
 // request is a client operation as a server sees it.
@@ -91,14 +96,14 @@ func New(r *rand.Rand, opts Options) (*Ensemble, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 200
 	}
-	e := &Ensemble{R: r, seed: r.Uint64(), opts: opts, forwarded: map[uint64]request{}}
+	e := &Ensemble{R: r, seed: r.Uint64(), opts: opts, forwarded: map[uint64]request{}, owner: map[int64]*Client{}}
 	e.zab.Voters = opts.N
 	for i := 1; i <= opts.N; i++ {
 		e.IDs = append(e.IDs, sim.NodeID(i))
 		e.voters = append(e.voters, int64(i))
 	}
 	for i := range opts.Clients {
-		e.Clients = append(e.Clients, &Client{e: e, Session: int64(0x100 + i)})
+		e.Clients = append(e.Clients, &Client{e: e, n: i + 1})
 	}
 	w, err := sim.New(sim.Config[zab.Packet, *Server]{Nodes: opts.N, Seed: e.seed, Start: e.start, DelayMin: 1, DelayMax: 4, TickEvery: 10, Kind: zabsim.PacketKind})
 	if err != nil {
@@ -174,6 +179,25 @@ func (e *Ensemble) Report(what string) string {
 	return fmt.Sprintf("%s\n--- world seed %d, faults (sim.ParseSchedule) ---\n%s", what, e.seed, e.W.Faults())
 }
 
+// sessionCreated: the createSession of id, which client w.c asked a
+// server for, committed there. No two clients are ever given one id: a
+// member's ids carry its server id in the top byte and its counter moves
+// only past its own recovered ids (session.FirstID). Two clients holding
+// one id share its password, its ephemerals and its expiry (issue 9).
+func (e *Ensemble) sessionCreated(w call, id int64) {
+	if o := e.owner[id]; o != nil && o != w.c {
+		e.fail("session: id %#x given to client %d and to client %d (the counter of server %d)", id, o.n, w.c.n, session.ServerOf(id))
+	}
+	e.owner[id] = w.c
+	c := w.c
+	if !c.busy || c.seq != w.seq {
+		return // it gave up waiting: the session is abandoned
+	}
+	c.busy, c.creating = false, false
+	c.Session, c.cxid = id, 0
+	e.sessions++
+}
+
 // reply delivers an answer to a client, if it is still waiting for it.
 func (e *Ensemble) reply(w call, res zkcheck.Result) {
 	c := w.c
@@ -185,6 +209,19 @@ func (e *Ensemble) reply(w call, res zkcheck.Result) {
 	}
 	if res.Err == nil && c.kind.isWrite() {
 		e.acked++
+	}
+	if res.Err == nil && zkcheck.Kind(c.kind) == zkcheck.Create && c.ephemeral {
+		// An ephemeral belongs to the session that created it, and the
+		// session to this client alone.
+		if s, up := e.W.Node(c.server); up {
+			st, err := s.tree.Exists(c.path)
+			if err == nil && st.Mzxid == res.Zxid && st.EphemeralOwner != c.Session {
+				e.fail("session: client %d's ephemeral %s is owned by session %#x, not its own %#x", c.n, c.path, st.EphemeralOwner, c.Session)
+			}
+			if o := e.owner[c.Session]; o != c {
+				e.fail("session: client %d created ephemeral %s in session %#x, which was given to another client", c.n, c.path, c.Session)
+			}
+		}
 	}
 	c.lastZxid = max(c.lastZxid, res.Zxid)
 	c.busy = false

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/zkafka/zkafka/labs/sim"
+	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
 )
 
@@ -15,15 +16,19 @@ import (
 // the clients saw against ZooKeeper's guarantees with zk/zab/zkcheck:
 // linearizable writes, sequentially consistent reads that match the
 // replying server's zxid, per-session FIFO and single system image, and
-// sync. The ensemble must also serve again once healed, and the Zab
-// invariants (zabcheck) hold.
+// sync. Clients create sessions all along (and abandon them) while members
+// crash and restart: no two clients are ever given one session id, and an
+// ephemeral is owned by its creator's session (issue 9's collision: a
+// restarted member moving its counter past another member's ids). The
+// ensemble must also serve again once healed, and the Zab invariants
+// (zabcheck) hold.
 //
 // On a violation the porcupine visualization's path is printed (under
 // $ZKAFKA_ARTIFACTS, or the temp dir), with SEED= and the fault schedule.
 //
 // Reference: docs/reference/zookeeper.md §5 (consistency guarantees); ZooKeeper
 // Programmer's Guide, "Consistency Guarantees"; Hunt et al., "ZooKeeper:
-// wait-free coordination", §2.3.
+// wait-free coordination", §2.3; SessionTrackerImpl.initializeNextSessionId.
 func TestClientNemesis(t *testing.T) {
 	n := zabsim.Schedules(t)
 	for i := 0; i < n; i++ {
@@ -97,4 +102,35 @@ func firstLine(s string) string {
 		}
 	}
 	return s
+}
+
+// TestSessionsChurn: the client suite creates sessions all through its
+// schedules, on every member, also on members that restarted — otherwise
+// the session-id check of TestClientNemesis would pass vacuously.
+//
+// Reference: SessionTrackerImpl.initializeNextSessionId (a restarted
+// member's first id); issue 9's session collision.
+func TestSessionsChurn(t *testing.T) {
+	r := sim.Rand(t)
+	created, afterRestart := 0, 0
+	servers := map[int64]bool{}
+	for range 10 {
+		e, err := New(r, Options{N: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Run(1500, 40); err != nil {
+			t.Fatal(e.Report(err.Error()))
+		}
+		created += e.sessions
+		for id := range e.owner {
+			servers[session.ServerOf(id)] = true
+			if uint64(id)<<8>>24 > 0 { // NewID's clock part: handed out by a counter started after t=0
+				afterRestart++
+			}
+		}
+	}
+	if created < 10*4 || len(servers) < 3 || afterRestart == 0 {
+		t.Fatalf("10 schedules created %d sessions, by members %v, %d by a member after a restart", created, servers, afterRestart)
+	}
 }

@@ -4,13 +4,15 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/zkafka/zkafka/labs/sim"
-	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/session"
 	"github.com/zkafka/zkafka/zk/zab"
 	"github.com/zkafka/zkafka/zk/zab/quorum"
 	"github.com/zkafka/zkafka/zk/zab/zabsim"
+	"github.com/zkafka/zkafka/zk/zab/zkcheck"
 	"github.com/zkafka/zkafka/zk/zkerr"
 	"github.com/zkafka/zkafka/zk/znode"
 )
@@ -35,6 +37,11 @@ type Server struct {
 
 	tree *znode.Tree
 	spec *znode.Tree // leader only: tree + its outstanding proposals
+	// sessions are the live sessions of the tree's state (createSession
+	// applied, no closeSession yet), kept in its snapshots; nextSession is
+	// the id this server hands out next.
+	sessions    map[int64]int32
+	nextSession int64
 
 	// gen counts connection generations: when the server stops serving
 	// (or changes leader or epoch) it closes every client connection.
@@ -61,9 +68,10 @@ func (e *Ensemble) start(b sim.Boot) (*Server, error) {
 		Check: &e.zab,
 		Key:   txnKey,
 		Hooks: zabsim.Hooks{
-			Role:     s.roleChanged,
-			SyncDone: s.syncDone,
-			Fail:     func(err error) { e.fail("%v", err) },
+			Recovered: func(st zab.Storage) { s.recovered(st) },
+			Role:      s.roleChanged,
+			SyncDone:  s.syncDone,
+			Fail:      func(err error) { e.fail("%v", err) },
 		},
 	})
 	if err != nil {
@@ -71,6 +79,36 @@ func (e *Ensemble) start(b sim.Boot) (*Server, error) {
 	}
 	s.Runtime = rt
 	return s, nil
+}
+
+// recovered starts the session counter after a boot: the sessions the
+// disk gives back (the snapshot's, and those the log after it creates or
+// closes, as ZooKeeper's recovery replays them) move it past this
+// member's own ids only (session.FirstID, the rule zk/server uses).
+func (s *Server) recovered(st zab.Storage) {
+	rec := maps.Clone(s.sessions)
+	for _, en := range st.Entries {
+		switch en.Txn.Header.Type {
+		case proto.OpCreateSession:
+			rec[en.Txn.Header.ClientID] = 4000
+		case proto.OpCloseSession:
+			delete(rec, en.Txn.Header.ClientID)
+		}
+	}
+	var now int64 // the world's clock (0 while sim.New boots the servers)
+	if s.e.W != nil {
+		now = s.e.W.Now()
+	}
+	s.nextSession = session.FirstID(now, int64(s.ID), rec)
+}
+
+// createSession hands the client the next id of this server's counter and
+// forwards its createSession to the leader; the client has the session
+// once it commits here (Apply).
+func (s *Server) createSession(ev env, w call) {
+	id := s.nextSession
+	s.nextSession++
+	s.submit(ev, w, request{Session: id, Op: proto.OpCreateSession, Record: &proto.CreateSessionTxn{TimeOut: 4000}})
 }
 
 // serving reports whether clients may use this server.
@@ -97,18 +135,18 @@ func (s *Server) syncDone(id int64) {
 }
 
 // Snapshot is the tree in zk/snapshot's file format (a SNAP's payload).
-func (s *Server) Snapshot() ([]byte, error) { return encodeTree(s.tree, s.Zxid) }
+func (s *Server) Snapshot() ([]byte, error) { return encodeTree(s.tree, s.Zxid, s.sessions) }
 
 // Restore replaces the tree with an image at zxid (nil: an empty tree).
 func (s *Server) Restore(zxid int64, image []byte) error {
-	t := znode.New()
+	t, sessions := znode.New(), map[int64]int32{}
 	if image != nil {
 		var err error
-		if t, err = decodeTree(image); err != nil {
+		if t, sessions, err = decodeTree(image); err != nil {
 			return err
 		}
 	}
-	s.tree = t
+	s.tree, s.sessions = t, sessions
 	s.e.zab.Start(s.ID, zxid)
 	return nil
 }
@@ -135,8 +173,17 @@ func (s *Server) Apply(en zab.Entry) error {
 		e.fail("server %d: Apply(%#x %v): %v", s.ID, en.Zxid, txn.Header.Type, err)
 	}
 	e.zab.Deliver(s.ID, en.Zxid, txnKey(txn))
+	switch txn.Header.Type {
+	case proto.OpCreateSession:
+		s.sessions[txn.Header.ClientID] = 4000
+	case proto.OpCloseSession:
+		delete(s.sessions, txn.Header.ClientID)
+	}
 	k := reqKey{txn.Header.ClientID, txn.Header.Cxid}
-	if w, ok := s.waiting[k]; ok {
+	if w, ok := s.waiting[k]; ok && txn.Header.Type == proto.OpCreateSession {
+		delete(s.waiting, k)
+		e.sessionCreated(w, txn.Header.ClientID)
+	} else if ok {
 		delete(s.waiting, k)
 		var err error
 		if txn.Header.Type == proto.OpError {
@@ -168,9 +215,9 @@ func (s *Server) execute(r request) {
 		return
 	}
 	if s.spec == nil {
-		img, err := encodeTree(s.tree, s.Zxid)
+		img, err := encodeTree(s.tree, s.Zxid, nil)
 		if err == nil {
-			s.spec, err = decodeTree(img)
+			s.spec, _, err = decodeTree(img)
 		}
 		if err != nil {
 			s.e.fail("server %d: copying the tree: %v", s.ID, err)
