@@ -141,10 +141,14 @@ var mutants = []mutant{
 		Suites: []suite{clientNemesis},
 	},
 	{
-		Name:   "commit-out-of-order",
-		Note:   "the leader commits any proposal with a quorum, even if an earlier one has none (Leader.tryToCommit's in-order rule; Zab paper §3.2 primary order)",
-		Edits:  []edit{{"zk/zab/proposals.go", inOrderCommit, anyOrderCommit}},
-		Suites: []suite{nemesis, clientNemesis},
+		Name: "commit-out-of-order",
+		Note: "the leader commits any proposal with a quorum, even if an earlier one has none (Leader.tryToCommit's in-order rule; Zab paper §3.2 primary order). " +
+			"Equivalent since followers re-ACK their uncommitted txns on rejoining (follower.newLeader): every follower ACKs in zxid order over a FIFO link, " +
+			"so the voters that acked n+1 acked n first and n's quorum is never later than n+1's. Before that fix the suites caught it in ~1-2% of schedules " +
+			"(a lost ACK never resent); pinned by TestCommitInOrder and lab 3's TestCommitInZxidOrder",
+		Edits:      []edit{{"zk/zab/proposals.go", inOrderCommit, anyOrderCommit}},
+		Suites:     []suite{nemesis, clientNemesis},
+		Equivalent: true,
 	},
 	{
 		Name:   "delivery-skips",
