@@ -35,9 +35,10 @@ func TestSchedulesExercise(t *testing.T) {
 		tot["point crash"] += st.PointCrashes
 		tot["aimed drop"] += st.AimedDrops
 		tot["aimed delay"] += st.AimedDelays
+		tot["phase arm"] += st.ArmsTriggered
 	}
 	t.Logf("30 schedules: %v", tot)
-	for _, k := range []string{"crash", "restart", "partition", "trunc", "snap", "snapshot", "established", "point crash", "aimed drop", "aimed delay"} {
+	for _, k := range []string{"crash", "restart", "partition", "trunc", "snap", "snapshot", "established", "point crash", "aimed drop", "aimed delay", "phase arm"} {
 		if tot[k] == 0 {
 			t.Errorf("30 schedules and not one %q: %v", k, tot)
 		}
