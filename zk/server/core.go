@@ -70,13 +70,13 @@ func newCore(s *Server, st *snapshot.State, trig *snapshot.Trigger, snapDir stri
 		s: s, tree: st.Tree, watches: watch.NewManager(),
 		sessions: session.NewTracker(s.cfg.TickTime.Milliseconds()),
 		owner:    map[int64]*conn{}, byWatch: map[watch.ID]*conn{},
-		lastZxid: st.Zxid, nextSess: firstSessionID(now, s.cfg.ServerID, st.Sessions),
+		lastZxid: st.Zxid, nextSess: session.FirstID(now, s.cfg.ServerID, st.Sessions),
 		trigger: trig, snapDir: snapDir,
 	}
 	c.pipe = standalone{c}
 	// Recovered sessions get a full timeout from now to reconnect
 	// (SessionTrackerImpl is rebuilt from the snapshot's table the same way).
-	// Only our own among them may move the counter: see firstSessionID.
+	// Only our own among them may move the counter: see session.FirstID.
 	for id, to := range st.Sessions {
 		c.sessions.Add(id, to, now)
 	}
