@@ -27,6 +27,11 @@ type Options struct {
 	InitLimit    int // ticks (default 10)
 	SyncLimit    int // ticks (default 5)
 	FinalizeWait int // ticks (default 1)
+	// CommitLogCount is zab.Config.CommitLogCount. 0 draws one per
+	// cluster (from the cluster's seed, on its own stream) among none,
+	// 2, 8 and ZooKeeper's 500, so that schedules sync followers behind a
+	// snapshot both ways: with a SNAP, and with a DIFF from the window.
+	CommitLogCount int
 
 	// TickEvery is how many world ticks make one Peer tick (default 10),
 	// and DelayMin..DelayMax a packet's delay in world ticks (default
@@ -100,6 +105,9 @@ func New(r *rand.Rand, opts Options) (*Cluster, error) {
 		opts.DelayMax = max(4, opts.DelayMin)
 	}
 	c := &Cluster{R: r, seed: r.Uint64(), opts: opts, Proposed: map[int64]int64{}, Stats: map[string]int{}, durable: map[sim.NodeID][]Write{}}
+	if c.opts.CommitLogCount == 0 {
+		c.opts.CommitLogCount = []int{-1, 2, 8, 500}[sim.NewRand(c.seed, 2).IntN(4)]
+	}
 	c.check.Voters = opts.N
 	for i := 1; i <= opts.N; i++ {
 		c.IDs = append(c.IDs, sim.NodeID(i))

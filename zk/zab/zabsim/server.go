@@ -31,6 +31,7 @@ func (c *Cluster) start(b sim.Boot) (*Server, error) {
 	rt, err := Boot(b, s, RuntimeConfig{
 		Peer: zab.Config{
 			Voters: c.voters, InitLimit: c.opts.InitLimit, SyncLimit: c.opts.SyncLimit, FinalizeWait: c.opts.FinalizeWait,
+			CommitLogCount: c.opts.CommitLogCount,
 		},
 		Check: &c.check,
 		Key:   key,

@@ -1,10 +1,10 @@
 package zksim
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 
-	"github.com/zkafka/zkafka/labs/sim/vfs"
 	"github.com/zkafka/zkafka/zk/snapshot"
 	"github.com/zkafka/zkafka/zk/znode"
 )
@@ -14,19 +14,18 @@ import (
 // tree in zk/snapshot's file format.
 
 // encodeTree serializes a tree and the live sessions (id → timeout) in
-// zk/snapshot's file format (the payload of a SNAP packet), through an
-// in-memory file system.
-func encodeTree(t *znode.Tree, zxid int64, sessions map[int64]int32) ([]byte, error) {
+// zk/snapshot's file format (the payload of a SNAP packet).
+func encodeTree(t *znode.Tree, sessions map[int64]int32) ([]byte, error) {
 	var ss []snapshot.Session
 	for id, to := range sessions {
 		ss = append(ss, snapshot.Session{ID: id, Timeout: to})
 	}
 	slices.SortFunc(ss, func(a, b snapshot.Session) int { return cmp.Compare(a.ID, b.ID) })
-	mem := vfs.NewMem()
-	if err := snapshot.Write(mem, "/s", zxid, ss, t); err != nil {
+	var buf bytes.Buffer
+	if err := snapshot.Encode(&buf, ss, t); err != nil {
 		return nil, err
 	}
-	return vfs.ReadFile(mem, "/s/"+snapshot.FileName(zxid))
+	return buf.Bytes(), nil
 }
 
 func decodeTree(b []byte) (*znode.Tree, map[int64]int32, error) {

@@ -67,6 +67,10 @@ type Ensemble struct {
 	// never handed out twice; see sessionCreated).
 	owner    map[int64]*Client
 	sessions int // sessions created
+	// window is zab.Config.CommitLogCount, drawn per ensemble (as
+	// zabsim.Options.CommitLogCount does) so followers behind a snapshot
+	// are synced both with a SNAP and with a DIFF from the window.
+	window int
 }
 
 // request is a client operation as a server sees it.
@@ -97,6 +101,7 @@ func New(r *rand.Rand, opts Options) (*Ensemble, error) {
 		opts.Timeout = 200
 	}
 	e := &Ensemble{R: r, seed: r.Uint64(), opts: opts, forwarded: map[uint64]request{}, owner: map[int64]*Client{}}
+	e.window = []int{-1, 2, 8, 500}[sim.NewRand(e.seed, 2).IntN(4)]
 	e.zab.Voters = opts.N
 	for i := 1; i <= opts.N; i++ {
 		e.IDs = append(e.IDs, sim.NodeID(i))

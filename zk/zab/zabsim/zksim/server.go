@@ -64,7 +64,7 @@ type call struct {
 func (e *Ensemble) start(b sim.Boot) (*Server, error) {
 	s := &Server{e: e, ID: b.ID, waiting: map[reqKey]call{}, syncs: map[int64]call{}}
 	rt, err := zabsim.Boot(b, s, zabsim.RuntimeConfig{
-		Peer:  zab.Config{Voters: e.voters},
+		Peer:  zab.Config{Voters: e.voters, CommitLogCount: e.window},
 		Check: &e.zab,
 		Key:   txnKey,
 		Hooks: zabsim.Hooks{
@@ -135,7 +135,7 @@ func (s *Server) syncDone(id int64) {
 }
 
 // Snapshot is the tree in zk/snapshot's file format (a SNAP's payload).
-func (s *Server) Snapshot() ([]byte, error) { return encodeTree(s.tree, s.Zxid, s.sessions) }
+func (s *Server) Snapshot() ([]byte, error) { return encodeTree(s.tree, s.sessions) }
 
 // Restore replaces the tree with an image at zxid (nil: an empty tree).
 func (s *Server) Restore(zxid int64, image []byte) error {
@@ -215,7 +215,7 @@ func (s *Server) execute(r request) {
 		return
 	}
 	if s.spec == nil {
-		img, err := encodeTree(s.tree, s.Zxid, nil)
+		img, err := encodeTree(s.tree, nil)
 		if err == nil {
 			s.spec, _, err = decodeTree(img)
 		}
