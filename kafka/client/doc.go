@@ -18,8 +18,9 @@
 //  3. Metadata. A seed broker names every broker and each partition's
 //     leader; produce, fetch and list-offsets go to the leader.
 //  4. Produce. Records are partitioned — murmur2 of the key like the Java
-//     client (package partitioner), null keys stick to one partition per
-//     flush — then encoded as RecordBatch v2 by kafka/record (optionally
+//     client (kafka/partition.ForKey), null keys stick to one partition
+//     until its batch is complete (kafka/partition.Sticky, KIP-480: the
+//     Java client's behaviour from 2.4) — then encoded as RecordBatch v2 by kafka/record (optionally
 //     compressed), and sent one Produce request per leader with acks 0, 1
 //     or all. The broker answers each partition's base offset.
 //  5. Fetch. A consumer assigns partitions at an offset (resolving

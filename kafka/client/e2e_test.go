@@ -13,7 +13,7 @@ import (
 
 	"github.com/zkafka/zkafka/kafka/broker"
 	"github.com/zkafka/zkafka/kafka/client"
-	"github.com/zkafka/zkafka/kafka/client/partitioner"
+	"github.com/zkafka/zkafka/kafka/partition"
 	"github.com/zkafka/zkafka/kafka/record"
 	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/labs/sim/vfs"
@@ -140,8 +140,8 @@ func TestProduceConsumeRoundTrip(t *testing.T) {
 				if acks != client.AcksNone && g.Offset != r.Record.Offset {
 					t.Fatalf("%s: %q at offset %d, producer said %d", topic, g.Value, g.Offset, r.Record.Offset)
 				}
-				if r.Record.Key != nil && r.Record.Partition != partitioner.ForKey(r.Record.Key, parts) {
-					t.Fatalf("%s: key %q on partition %d, murmur2 says %d", topic, r.Record.Key, r.Record.Partition, partitioner.ForKey(r.Record.Key, parts))
+				if r.Record.Key != nil && r.Record.Partition != partition.ForKey(r.Record.Key, parts) {
+					t.Fatalf("%s: key %q on partition %d, murmur2 says %d", topic, r.Record.Key, r.Record.Partition, partition.ForKey(r.Record.Key, parts))
 				}
 			}
 		}

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 
-	"github.com/zkafka/zkafka/kafka/client/partitioner"
+	"github.com/zkafka/zkafka/kafka/partition"
 	"github.com/zkafka/zkafka/kafka/record"
 )
 
@@ -30,8 +31,12 @@ type ProducerConfig struct {
 	Codec record.Codec // compression of each batch
 	// ManualPartition: use each Record's Partition as given. Otherwise a
 	// keyed record goes to murmur2(key) mod partitions like the Java
-	// client, and null-keyed records stick to one partition per flush,
-	// rotating between flushes (KIP-480's sticky idea).
+	// client (partition.ForKey), and null-keyed records stick to one
+	// partition until its batch is complete — full (MaxBatchBytes of
+	// null-keyed records) or sent by a Flush — then move to another
+	// partition with a leader, chosen at random (partition.Sticky:
+	// KIP-480, the Java client's behaviour from 2.4; 2.3's
+	// DefaultPartitioner round-robins null keys record by record).
 	ManualPartition bool
 	// MaxBatchBytes caps the record bytes of one batch (batch.size); a
 	// partition with more buffered records sends several batches.
@@ -45,6 +50,9 @@ type ProducerConfig struct {
 	Retries int
 	// Now gives record timestamps for records without one. Default time.Now.
 	Now func() time.Time
+	// Rand drives the sticky partitioner's choices (seed it to replay a
+	// test). Default: a randomly seeded source.
+	Rand *rand.Rand
 }
 
 // DefaultProducerConfig: acks=all (Kafka 3.0's default), no compression,
@@ -61,13 +69,16 @@ type Producer struct {
 
 	mu     sync.Mutex
 	buf    []*pending
-	sticky map[string]int32 // topic -> the next partition for null keys
+	sticky *partition.Sticky // null keys (KIP-480)
 }
 
 type pending struct {
 	rec  Record
 	err  error
 	done chan struct{} // closed when rec and err are final
+	// stuck: a null-keyed record was given its partition, which a retry
+	// keeps (Java retries a batch on its partition).
+	stuck bool
 }
 
 // Result is the fate of one produced record: Record has its partition and
@@ -88,7 +99,10 @@ func NewProducer(c *Client, cfg ProducerConfig) *Producer {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Producer{c: c, cfg: cfg, sticky: map[string]int32{}}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return &Producer{c: c, cfg: cfg, sticky: partition.NewSticky(cfg.Rand)}
 }
 
 // Buffer adds a record to the next Flush.
@@ -172,7 +186,14 @@ func (p *Producer) send(ctx context.Context, recs []*pending) {
 	// 1. Partition.
 	byTP := map[tp][]*pending{}
 	var order []tp
-	stickyThisFlush := map[string]int32{}
+	// The null-keyed batch being filled per topic in this attempt: its
+	// partition and bytes. The previous attempt's batches were sent, so
+	// the first null-keyed record of a topic starts a new one.
+	type stickyBatch struct {
+		part  int32
+		bytes int
+	}
+	filling := map[string]*stickyBatch{}
 	for _, pr := range recs {
 		pr.err = nil
 		if !p.cfg.ManualPartition {
@@ -186,18 +207,24 @@ func (p *Producer) send(ctx context.Context, recs []*pending) {
 				pr.err = &Error{Op: "produce", Topic: pr.rec.Topic, Partition: -1, Err: kerrLeaderNotAvailable}
 				continue
 			}
-			if pr.rec.Key != nil {
-				pr.rec.Partition = partitioner.ForKey(pr.rec.Key, n)
-			} else {
-				part, ok := stickyThisFlush[pr.rec.Topic]
-				if !ok {
-					p.mu.Lock()
-					part = p.sticky[pr.rec.Topic] % n
-					p.sticky[pr.rec.Topic] = (part + 1) % n
-					p.mu.Unlock()
-					stickyThisFlush[pr.rec.Topic] = part
+			switch {
+			case pr.rec.Key != nil:
+				pr.rec.Partition = partition.ForKey(pr.rec.Key, n)
+			case pr.stuck && pr.rec.Partition < n: // a retry keeps its partition
+			default:
+				avail := available(t)
+				size := recordSize(pr)
+				b := filling[pr.rec.Topic]
+				switch {
+				case b == nil:
+					cur := p.sticky.Partition(pr.rec.Topic, n, avail)
+					b = &stickyBatch{part: p.sticky.NewBatch(pr.rec.Topic, n, avail, cur)}
+					filling[pr.rec.Topic] = b
+				case b.bytes > 0 && b.bytes+size > p.cfg.MaxBatchBytes: // full
+					b.part, b.bytes = p.sticky.NewBatch(pr.rec.Topic, n, avail, b.part), 0
 				}
-				pr.rec.Partition = part
+				b.bytes += size
+				pr.rec.Partition, pr.stuck = b.part, true
 			}
 		}
 		k := tp{pr.rec.Topic, pr.rec.Partition}
@@ -335,15 +362,32 @@ func setOffsets(prs []*pending, base int64) {
 func batchLen(prs []*pending, maxBytes int) int {
 	size := 0
 	for i, pr := range prs {
-		size += len(pr.rec.Key) + len(pr.rec.Value) + 16
-		for _, h := range pr.rec.Headers {
-			size += len(h.Key) + len(h.Value) + 8
-		}
+		size += recordSize(pr)
 		if size > maxBytes && i > 0 {
 			return i
 		}
 	}
 	return len(prs)
+}
+
+// recordSize estimates a record's bytes in a batch.
+func recordSize(pr *pending) int {
+	size := len(pr.rec.Key) + len(pr.rec.Value) + 16
+	for _, h := range pr.rec.Headers {
+		size += len(h.Key) + len(h.Value) + 8
+	}
+	return size
+}
+
+// available lists the partitions of t that have a leader.
+func available(t TopicInfo) []int32 {
+	var out []int32
+	for _, pi := range t.Partitions {
+		if pi.Leader >= 0 {
+			out = append(out, pi.Partition)
+		}
+	}
+	return out
 }
 
 func recordsOf(prs []*pending) []Record {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/zkafka/zkafka/kafka/broker"
-	"github.com/zkafka/zkafka/kafka/client/partitioner"
+	"github.com/zkafka/zkafka/kafka/partition"
 	"github.com/zkafka/zkafka/labs/sim"
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
@@ -96,7 +96,7 @@ func TestProduceConsumeLines(t *testing.T) {
 			t.Fatalf("line %q: %v", l, err)
 		}
 		k, v, _ := strings.Cut(kv, "=")
-		if want := partitioner.ForKey([]byte(k), 3); int32(p) != want {
+		if want := partition.ForKey([]byte(k), 3); int32(p) != want {
 			t.Fatalf("%s on partition %d, murmur2 says %d", k, p, want)
 		}
 		if strings.TrimPrefix(k, "key") != strings.TrimPrefix(v, "value") || seen[k] {

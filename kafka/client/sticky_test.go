@@ -1,0 +1,55 @@
+package client_test
+
+import (
+	"testing"
+
+	"github.com/zkafka/zkafka/kafka/client"
+	"github.com/zkafka/zkafka/labs/sim"
+)
+
+// TestStickyNullKeys: the null-keyed records of one Flush go to one
+// partition while they fit a batch; the next batch (a new Flush, or one
+// full at MaxBatchBytes) goes to another partition.
+//
+// Reference: KIP-480; AK 2.4.0 StickyPartitionCache (a 2.4 client
+// behaviour: 2.3's DefaultPartitioner round-robins null keys).
+func TestStickyNullKeys(t *testing.T) {
+	b := startBroker(t)
+	c := newClient(t, b)
+	createTopic(t, c, "sticky", 6)
+	cfg := client.DefaultProducerConfig()
+	cfg.MaxBatchBytes = 10 * (100 + 16) // ten 100-byte records per batch
+	cfg.Rand = sim.Rand(t)
+	p := client.NewProducer(c, cfg)
+	flush := func(n int) []int32 {
+		for range n {
+			p.Buffer(client.Record{Topic: "sticky", Value: make([]byte, 100)})
+		}
+		res, err := p.Flush(testCtx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []int32
+		for _, r := range res {
+			parts = append(parts, r.Record.Partition)
+		}
+		return parts
+	}
+	last := int32(-1)
+	for round := range 5 {
+		parts := flush(10)
+		for _, q := range parts {
+			if q != parts[0] {
+				t.Fatalf("round %d: one batch's null-keyed records on partitions %v", round, parts)
+			}
+		}
+		if parts[0] == last {
+			t.Fatalf("round %d: a new Flush stayed on partition %d", round, last)
+		}
+		last = parts[0]
+	}
+	parts := flush(25) // 10 + 10 + 5: three batches, each on another partition than the one before
+	if parts[0] == last || parts[9] != parts[0] || parts[10] == parts[9] || parts[19] != parts[10] || parts[20] == parts[19] || parts[24] != parts[20] {
+		t.Fatalf("25 records in batches of 10 after partition %d: %v", last, parts)
+	}
+}
