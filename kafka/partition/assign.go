@@ -3,6 +3,8 @@ package partition
 import (
 	"slices"
 	"sort"
+
+	"github.com/zkafka/zkafka/kafka/partition/assignment"
 )
 
 // #region assign
@@ -12,20 +14,21 @@ import (
 //
 // Contract: Assign returns one replica list per partition: out[i] is
 // the list of partition start.Partition+i, replicationFactor distinct
-// broker ids, the first the preferred leader. It refuses, in this order:
-// partitions <= 0 (errPartitionsNotPositive), replicationFactor <= 0
-// (errReplicationFactorNotPositive), replicationFactor > len(brokers)
-// (errReplicationFactorTooLarge), a broker id listed twice
-// (errDuplicateBroker), a negative start field (errNegativeStart), and
-// brokers of which some but not all have a rack (errPartialRacks).
-// Brokers are taken sorted by id (as AdminZkClient.getBrokerMetadatas
-// passes them), whatever their order in brokers, which Assign does not
-// modify. Then:
+// broker ids, the first the preferred leader. It refuses, in this order
+// and with the error the assignment package builds for each:
+// partitions <= 0 (PartitionsNotPositive), replicationFactor <= 0
+// (ReplicationFactorNotPositive), replicationFactor > len(brokers)
+// (ReplicationFactorTooLarge), a broker id listed twice
+// (DuplicateBroker), a negative start field (NegativeStart), and brokers
+// of which some but not all have a rack (PartialRacks). Brokers are
+// taken sorted by id (as AdminZkClient.getBrokerMetadatas passes them),
+// whatever their order in brokers, which Assign does not modify. Then:
 //
 //   - Without racks, with n brokers: for each partition p (from
 //     start.Partition), the shift grows by one when p > 0 and p % n ==
-//     0; the first replica is broker (p + start.Index) % n, and replica
-//     j+1 (j from 0) is broker (first + 1 + (shift + j) % (n-1)) % n.
+//     0; the first replica is the broker at position first = (p +
+//     start.Index) % n of the sorted list, and replica j+1 (j from 0)
+//     the one at position (first + 1 + (shift + j) % (n-1)) % n.
 //   - With racks: the same round robin over the rack-alternated list
 //     (RackAlternated), with the followers' shift multiplied by the
 //     number of racks, skipping a candidate whose rack already holds a
@@ -35,29 +38,29 @@ import (
 // Reference: docs/reference/kafka.md §6; AK 2.3.1 AdminUtils.scala
 // (assignReplicasToBrokers, assignReplicasToBrokersRackUnaware,
 // assignReplicasToBrokersRackAware, replicaIndex).
-func Assign(brokers []Broker, partitions, replicationFactor int, start Start) ([][]int32, error) {
+func Assign(brokers []assignment.Broker, partitions, replicationFactor int, start assignment.Start) ([][]int32, error) {
 	if partitions <= 0 {
-		return nil, errPartitionsNotPositive()
+		return nil, assignment.PartitionsNotPositive()
 	}
 	if replicationFactor <= 0 {
-		return nil, errReplicationFactorNotPositive()
+		return nil, assignment.ReplicationFactorNotPositive()
 	}
 	if replicationFactor > len(brokers) {
-		return nil, errReplicationFactorTooLarge(replicationFactor, len(brokers))
+		return nil, assignment.ReplicationFactorTooLarge(replicationFactor, len(brokers))
 	}
 	sorted := slices.Clone(brokers)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
 	racked := 0
 	for i, b := range sorted {
 		if i > 0 && sorted[i-1].ID == b.ID {
-			return nil, errDuplicateBroker(b.ID)
+			return nil, assignment.DuplicateBroker(b.ID)
 		}
 		if b.Rack != "" {
 			racked++
 		}
 	}
 	if start.Index < 0 || start.Shift < 0 || start.Partition < 0 {
-		return nil, errNegativeStart(start)
+		return nil, assignment.NegativeStart(start)
 	}
 	switch racked {
 	case 0:
@@ -69,14 +72,14 @@ func Assign(brokers []Broker, partitions, replicationFactor int, start Start) ([
 	case len(sorted):
 		return assignRackAware(sorted, partitions, replicationFactor, start), nil
 	default:
-		return nil, errPartialRacks()
+		return nil, assignment.PartialRacks()
 	}
 }
 
 // assignRackUnaware: the first replicas round-robin from start.Index, the
 // others at an increasing shift after the first, so that the partitions
 // led by one broker spread their followers over the others.
-func assignRackUnaware(ids []int32, partitions, rf int, start Start) [][]int32 {
+func assignRackUnaware(ids []int32, partitions, rf int, start assignment.Start) [][]int32 {
 	n := len(ids)
 	out := make([][]int32, 0, partitions)
 	shift := start.Shift
@@ -98,7 +101,7 @@ func assignRackUnaware(ids []int32, partitions, rf int, start Start) [][]int32 {
 // each follower is the next candidate (at a shift scaled by the number
 // of racks) that adds a new rack while a rack is missing, and a new
 // broker while a broker is missing.
-func assignRackAware(brokers []Broker, partitions, rf int, start Start) [][]int32 {
+func assignRackAware(brokers []assignment.Broker, partitions, rf int, start assignment.Start) [][]int32 {
 	rackOf := map[int32]string{}
 	for _, b := range brokers {
 		rackOf[b.ID] = b.Rack
@@ -157,7 +160,7 @@ func replicaIndex(first, shift, j, n int) int {
 // a rack count as the rack "". brokers is not modified.
 //
 // Reference: AK 2.3.1 AdminUtils.getRackAlternatedBrokerList.
-func RackAlternated(brokers []Broker) []int32 {
+func RackAlternated(brokers []assignment.Broker) []int32 {
 	byRack := map[string][]int32{}
 	for _, b := range brokers {
 		byRack[b.Rack] = append(byRack[b.Rack], b.ID)
@@ -177,7 +180,7 @@ func RackAlternated(brokers []Broker) []int32 {
 }
 
 // racksOf is the distinct racks of brokers, sorted.
-func racksOf(brokers []Broker) []string {
+func racksOf(brokers []assignment.Broker) []string {
 	var racks []string
 	for _, b := range brokers {
 		if !slices.Contains(racks, b.Rack) {

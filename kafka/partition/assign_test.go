@@ -5,20 +5,22 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/zkafka/zkafka/kafka/partition/assignment"
 )
 
-func unracked(ids ...int32) []Broker {
-	out := make([]Broker, len(ids))
+func unracked(ids ...int32) []assignment.Broker {
+	out := make([]assignment.Broker, len(ids))
 	for i, id := range ids {
-		out[i] = Broker{ID: id}
+		out[i] = assignment.Broker{ID: id}
 	}
 	return out
 }
 
-func racked(m map[int32]string) []Broker {
-	var out []Broker
+func racked(m map[int32]string) []assignment.Broker {
+	var out []assignment.Broker
 	for id, rack := range m {
-		out = append(out, Broker{ID: id, Rack: rack})
+		out = append(out, assignment.Broker{ID: id, Rack: rack})
 	}
 	return out
 }
@@ -31,18 +33,18 @@ func racked(m map[int32]string) []Broker {
 // docs/reference/kafka.md §6 (3 brokers, start 0, rf 2).
 func TestAssignRackUnawareVectors(t *testing.T) {
 	for _, c := range []struct {
-		brokers   []Broker
+		brokers   []assignment.Broker
 		parts, rf int
-		start     Start
+		start     assignment.Start
 		want      [][]int32
 	}{
-		{unracked(0, 1, 2, 3, 4), 10, 3, FixedStart(0, 0), [][]int32{
+		{unracked(0, 1, 2, 3, 4), 10, 3, assignment.FixedStart(0, 0), [][]int32{
 			{0, 1, 2}, {1, 2, 3}, {2, 3, 4}, {3, 4, 0}, {4, 0, 1},
 			{0, 2, 3}, {1, 3, 4}, {2, 4, 0}, {3, 0, 1}, {4, 1, 2},
 		}},
-		{unracked(0, 1, 2), 6, 2, FixedStart(0, 0), [][]int32{{0, 1}, {1, 2}, {2, 0}, {0, 2}, {1, 0}, {2, 1}}},
+		{unracked(0, 1, 2), 6, 2, assignment.FixedStart(0, 0), [][]int32{{0, 1}, {1, 2}, {2, 0}, {0, 2}, {1, 0}, {2, 1}}},
 		// Order of the input does not matter: brokers are taken by id.
-		{unracked(4, 2, 0, 3, 1), 10, 3, FixedStart(0, 0), [][]int32{
+		{unracked(4, 2, 0, 3, 1), 10, 3, assignment.FixedStart(0, 0), [][]int32{
 			{0, 1, 2}, {1, 2, 3}, {2, 3, 4}, {3, 4, 0}, {4, 0, 1},
 			{0, 2, 3}, {1, 3, 4}, {2, 4, 0}, {3, 0, 1}, {4, 1, 2},
 		}},
@@ -79,7 +81,7 @@ func TestAssignRackAwareVectors(t *testing.T) {
 	if got, want := RackAlternated(nine), []int32{0, 3, 6, 1, 4, 7, 2, 5, 8}; !reflect.DeepEqual(got, want) {
 		t.Errorf("RackAlternated(3 racks of 3) = %v, want %v", got, want)
 	}
-	got, err := Assign(racked(rackMap), 7, 3, FixedStart(0, 0))
+	got, err := Assign(racked(rackMap), 7, 3, assignment.FixedStart(0, 0))
 	want := [][]int32{{0, 3, 1}, {3, 1, 5}, {1, 5, 4}, {5, 4, 2}, {4, 2, 0}, {2, 0, 3}, {0, 4, 2}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("rack-aware Assign = %v, %v; want %v", got, err, want)
@@ -94,23 +96,23 @@ func TestAssignRackAwareVectors(t *testing.T) {
 func TestAssignErrors(t *testing.T) {
 	five := unracked(0, 1, 2, 3, 4)
 	for _, c := range []struct {
-		brokers   []Broker
+		brokers   []assignment.Broker
 		parts, rf int
-		start     Start
+		start     assignment.Start
 		kind      error
 		code      int16
 		msg       string
 	}{
-		{five, 0, 3, Start{}, ErrInvalidPartitions, 37, "Number of partitions must be larger than 0."},
-		{five, 10, 0, Start{}, ErrInvalidReplicationFactor, 38, "Replication factor must be larger than 0."},
-		{five, 10, 6, Start{}, ErrInvalidReplicationFactor, 38, "Replication factor: 6 larger than available brokers: 5."},
-		{nil, 1, 1, Start{}, ErrInvalidReplicationFactor, 38, "Replication factor: 1 larger than available brokers: 0."},
-		{[]Broker{{ID: 1, Rack: "a"}, {ID: 2}}, 1, 1, Start{}, ErrRackInfo, -1, "Not all brokers have rack information for replica rack aware assignment."},
-		{unracked(1, 2, 1), 1, 1, Start{}, ErrInvalidBrokers, 42, "Broker 1 is listed more than once."},
-		{five, 1, 1, Start{Index: -1}, ErrInvalidBrokers, 42, ""},
+		{five, 0, 3, assignment.Start{}, assignment.ErrInvalidPartitions, 37, "Number of partitions must be larger than 0."},
+		{five, 10, 0, assignment.Start{}, assignment.ErrInvalidReplicationFactor, 38, "Replication factor must be larger than 0."},
+		{five, 10, 6, assignment.Start{}, assignment.ErrInvalidReplicationFactor, 38, "Replication factor: 6 larger than available brokers: 5."},
+		{nil, 1, 1, assignment.Start{}, assignment.ErrInvalidReplicationFactor, 38, "Replication factor: 1 larger than available brokers: 0."},
+		{[]assignment.Broker{{ID: 1, Rack: "a"}, {ID: 2}}, 1, 1, assignment.Start{}, assignment.ErrRackInfo, -1, "Not all brokers have rack information for replica rack aware assignment."},
+		{unracked(1, 2, 1), 1, 1, assignment.Start{}, assignment.ErrInvalidBrokers, 42, "Broker 1 is listed more than once."},
+		{five, 1, 1, assignment.Start{Index: -1}, assignment.ErrInvalidBrokers, 42, ""},
 	} {
 		_, err := Assign(c.brokers, c.parts, c.rf, c.start)
-		var e *Error
+		var e *assignment.Error
 		if !errors.Is(err, c.kind) || !errors.As(err, &e) || e.Code != c.code || (c.msg != "" && err.Error() != c.msg) {
 			t.Errorf("Assign(%v, %d, %d, %+v) = %v; want %v (code %d) %q", c.brokers, c.parts, c.rf, c.start, err, c.kind, c.code, c.msg)
 		}
@@ -187,13 +189,13 @@ func TestAssignRackAwareDistribution(t *testing.T) {
 		{"SkipBrokerWithReplicaAlreadyAssigned", map[int32]string{0: "a", 1: "b", 2: "c", 3: "a", 4: "a"}, 6, 4, 0, 2, false, false, false, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var starts []Start
+			var starts []assignment.Start
 			if c.fixed >= 0 {
-				starts = []Start{FixedStart(c.fixed, c.first)}
+				starts = []assignment.Start{assignment.FixedStart(c.fixed, c.first)}
 			} else {
 				for i := range len(c.racks) {
 					for s := range len(c.racks) {
-						starts = append(starts, Start{Index: i, Shift: s, Partition: c.first})
+						starts = append(starts, assignment.Start{Index: i, Shift: s, Partition: c.first})
 					}
 				}
 			}

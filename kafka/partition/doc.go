@@ -59,16 +59,18 @@
 //     broker leads the same number of partitions; rack-unaware, and from
 //     Start.Partition 0 (a new topic), every broker also holds the same
 //     number of replicas.
-//   - A refused assignment is an *Error with Kafka's message and error
-//     code, matching ErrInvalidPartitions, ErrInvalidReplicationFactor,
-//     ErrRackInfo or ErrInvalidBrokers (errors.Is).
+//   - A refused assignment is an *assignment.Error with Kafka's message
+//     and error code, matching assignment.ErrInvalidPartitions,
+//     ErrInvalidReplicationFactor, ErrRackInfo or ErrInvalidBrokers
+//     (errors.Is).
 //   - Sticky keeps a topic on one partition until NewBatch names that
 //     partition, then moves to another available one (when there are
 //     two or more).
 //
 // The learner's part (lab 6) is murmur2.go (Murmur2, ToPositive),
-// partitioner.go (ForKey) and assign.go (Assign, RackAlternated); the
-// types, errors and the sticky partitioner are given.
+// partitioner.go (ForKey) and assign.go (Assign, RackAlternated). Given:
+// the sticky partitioner, and package assignment (Broker, Start, the
+// errors), kept apart so the learner's files compile on their own.
 //
 // Reference: docs/reference/kafka.md §6; AK 2.3.1 Utils.murmur2,
 // Utils.toPositive, DefaultPartitioner, AdminUtils.scala,

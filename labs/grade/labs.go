@@ -92,6 +92,19 @@ var labs = []Lab{
 			"TestKgoRoundTrip", "TestCleanRestartKeepsRecords", "TestCrashKeepsFlushedRecords", "TestSegmentFiles",
 		},
 	},
+	{
+		N: 6, Slug: "06-partitioning", Title: "Partitioning",
+		Swaps:     []Swap{{From: "labs/06-partitioning/partition", To: "kafka/partition"}},
+		Contracts: true,
+		// The handout's order: murmur2.go, partitioner.go, then assign.go
+		// (the errors, the rack-unaware vectors, the rack-alternated list,
+		// the rack-aware vector), then the property tests.
+		Order: []string{
+			"TestMurmur2Vectors", "TestMurmur2EveryLength", "TestToPositive", "TestForKey",
+			"TestAssignErrors", "TestAssignKafkaVectors", "TestRackAlternated", "TestAssignRackAwareVector",
+			"TestAssignProperties", "TestAssignRackAwareProperties",
+		},
+	},
 }
 
 func findLab(n int) (Lab, bool) {

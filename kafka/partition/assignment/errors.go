@@ -1,4 +1,4 @@
-package partition
+package assignment
 
 import (
 	"errors"
@@ -10,19 +10,19 @@ import (
 var (
 	// ErrInvalidPartitions: the partition count is not positive (AK
 	// InvalidPartitionsException, INVALID_PARTITIONS).
-	ErrInvalidPartitions = errors.New("partition: invalid number of partitions")
+	ErrInvalidPartitions = errors.New("assignment: invalid number of partitions")
 	// ErrInvalidReplicationFactor: the replication factor is not positive
 	// or exceeds the brokers (AK InvalidReplicationFactorException,
 	// INVALID_REPLICATION_FACTOR).
-	ErrInvalidReplicationFactor = errors.New("partition: invalid replication factor")
+	ErrInvalidReplicationFactor = errors.New("assignment: invalid replication factor")
 	// ErrRackInfo: some brokers have a rack and some do not (AK
 	// AdminOperationException, which a 2.3 broker answers as
 	// UNKNOWN_SERVER_ERROR with the message).
-	ErrRackInfo = errors.New("partition: incomplete rack information")
+	ErrRackInfo = errors.New("assignment: incomplete rack information")
 	// ErrInvalidBrokers: a broker id appears twice, or a Start field is
 	// negative — inputs Kafka's callers never pass (ours: Assign refuses
 	// them instead of placing two replicas on one broker).
-	ErrInvalidBrokers = errors.New("partition: invalid brokers or start")
+	ErrInvalidBrokers = errors.New("assignment: invalid brokers or start")
 )
 
 // Kafka's error codes for the kinds (docs/reference/kafka.md §1; AK Errors).
@@ -49,27 +49,33 @@ func (e *Error) Unwrap() error { return e.Kind }
 // The errors Assign returns, with Kafka's messages (AK 2.3.1
 // AdminUtils.assignReplicasToBrokers).
 
-func errPartitionsNotPositive() error {
+// PartitionsNotPositive: a partition count <= 0.
+func PartitionsNotPositive() error {
 	return &Error{ErrInvalidPartitions, codeInvalidPartitions, "Number of partitions must be larger than 0."}
 }
 
-func errReplicationFactorNotPositive() error {
+// ReplicationFactorNotPositive: a replication factor <= 0.
+func ReplicationFactorNotPositive() error {
 	return &Error{ErrInvalidReplicationFactor, codeInvalidReplicationFactor, "Replication factor must be larger than 0."}
 }
 
-func errReplicationFactorTooLarge(replicationFactor, brokers int) error {
+// ReplicationFactorTooLarge: more replicas than brokers.
+func ReplicationFactorTooLarge(replicationFactor, brokers int) error {
 	return &Error{ErrInvalidReplicationFactor, codeInvalidReplicationFactor,
 		fmt.Sprintf("Replication factor: %d larger than available brokers: %d.", replicationFactor, brokers)}
 }
 
-func errPartialRacks() error {
+// PartialRacks: some brokers have a rack, some do not.
+func PartialRacks() error {
 	return &Error{ErrRackInfo, codeUnknownServerError, "Not all brokers have rack information for replica rack aware assignment."}
 }
 
-func errDuplicateBroker(id int32) error {
+// DuplicateBroker: a broker id listed twice.
+func DuplicateBroker(id int32) error {
 	return &Error{ErrInvalidBrokers, codeInvalidRequest, fmt.Sprintf("Broker %d is listed more than once.", id)}
 }
 
-func errNegativeStart(s Start) error {
+// NegativeStart: a negative Start field.
+func NegativeStart(s Start) error {
 	return &Error{ErrInvalidBrokers, codeInvalidRequest, fmt.Sprintf("Invalid start %+v: index, shift and partition must not be negative.", s)}
 }

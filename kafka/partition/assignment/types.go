@@ -1,4 +1,7 @@
-package partition
+// Package assignment holds what replica assignment (kafka/partition.Assign)
+// takes and refuses with: the brokers, the start of the round robin, and
+// Kafka's errors. It is given to lab 6's learner, who writes Assign.
+package assignment
 
 import "math/rand/v2"
 
