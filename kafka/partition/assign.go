@@ -76,6 +76,10 @@ func Assign(brokers []assignment.Broker, partitions, replicationFactor int, star
 	}
 }
 
+// #endregion assign
+
+// #region rack-unaware
+
 // assignRackUnaware: the first replicas round-robin from start.Index, the
 // others at an increasing shift after the first, so that the partitions
 // led by one broker spread their followers over the others.
@@ -96,6 +100,10 @@ func assignRackUnaware(ids []int32, partitions, rf int, start assignment.Start) 
 	}
 	return out
 }
+
+// #endregion rack-unaware
+
+// #region rack-aware
 
 // assignRackAware: the same round robin over the rack-alternated list;
 // each follower is the next candidate (at a shift scaled by the number
@@ -146,7 +154,7 @@ func replicaIndex(first, shift, j, n int) int {
 	return (first + 1 + (shift+j)%(n-1)) % n
 }
 
-// #endregion assign
+// #endregion rack-aware
 
 // #region rack-alternated
 
