@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/zkafka/zkafka/zk/proto"
+	"github.com/zkafka/zkafka/zk/zpath"
 )
 
 // Conn is a ZooKeeper session. It is safe for concurrent use: many
@@ -21,6 +22,7 @@ type Conn struct {
 	requested time.Duration // the session timeout we ask for
 	opts      options
 	log       *slog.Logger
+	chroot    string // prefixed to every path sent, stripped from every path returned
 
 	// sendq hands requests to the goroutine that owns the current
 	// connection. It is unbuffered, so a request is either taken by a live
@@ -64,11 +66,17 @@ func Connect(servers []string, sessionTimeout time.Duration, opts ...Option) (*C
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if o.chroot != "" {
+		if err := zpath.Validate(o.chroot); err != nil {
+			return nil, fmt.Errorf("zk: chroot: %w", err)
+		}
+	}
 	c := &Conn{
 		servers:   append([]string(nil), servers...),
 		requested: sessionTimeout,
 		opts:      o,
 		log:       o.logger,
+		chroot:    o.chroot,
 		sendq:     make(chan *request),
 		dead:      make(chan struct{}),
 		state:     StateConnecting,
@@ -129,7 +137,21 @@ func (c *Conn) LastZxid() int64 {
 }
 
 // Done is closed when the session is over for good (expired or closed).
+// Then Err says which.
 func (c *Conn) Done() <-chan struct{} { return c.dead }
+
+// Err is nil while the session lives; once Done is closed it is
+// ErrSessionExpired (the ensemble expired the session: its ephemerals and
+// watches are gone, and a new Conn must re-create what it owned — Kafka's
+// broker re-registers /brokers/ids/<id>) or ErrClosed (Close was called).
+func (c *Conn) Err() error {
+	select {
+	case <-c.dead:
+		return c.deadErr()
+	default:
+		return nil
+	}
+}
 
 func (c *Conn) setState(s State) {
 	c.mu.Lock()

@@ -313,6 +313,6 @@ func (c *Conn) notify(ev proto.WatcherEvent) {
 	ws := c.watches.trigger(ev)
 	c.mu.Unlock()
 	for _, w := range ws {
-		w.deliver(Event{Type: ev.Type, State: ev.State, Path: ev.Path})
+		w.deliver(Event{Type: ev.Type, State: ev.State, Path: c.clientPath(ev.Path)})
 	}
 }

@@ -46,6 +46,17 @@
 //     (Type None, State Expired or Closed) and its channel is closed.
 //   - No global state: every Conn is independent.
 //
+// A connect string may carry a chroot ("zk1:2181,zk2:2181/kafka",
+// ConnectString, or WithChroot): the session then sees that subtree as its
+// whole tree; paths are rewritten on the way out and back, and the server
+// knows nothing of it (chroot.go).
+//
+// A session that ends for good says so three ways: Done is closed, Err
+// returns ErrSessionExpired (or ErrClosed), and the state callback sees
+// StateExpired. Its ephemerals and watches are gone; a caller that owned
+// ephemerals (a Kafka broker's /brokers/ids/<id>) opens a new Conn and
+// creates them again.
+//
 // Errors from the server are zkerr.Code values: errors.Is(err, zkerr.NoNode).
 //
 // See docs/reference/zookeeper.md §1 for the protocol facts and their

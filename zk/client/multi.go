@@ -8,43 +8,78 @@ import (
 	"github.com/zkafka/zkafka/zk/zkerr"
 )
 
-// Op is one operation of a Multi. Build it with CreateOp, DeleteOp, SetOp
-// or CheckOp.
+// Op is one operation of a Multi. Build it with CreateOp, Create2Op,
+// DeleteOp, SetOp or CheckOp. Its path is the caller's: Multi adds the
+// session's chroot when it sends it.
 type Op struct {
-	typ  proto.OpCode
-	path string
-	rec  proto.Record
+	typ     proto.OpCode
+	path    string
+	data    []byte
+	acl     []proto.ACL
+	mode    proto.CreateMode
+	version int32
 }
 
-// CreateOp creates a node (a nil acl means OpenACLUnsafe).
+// CreateOp creates a node (a nil acl means OpenACLUnsafe). Its result
+// carries the created path only (create, 1), as Java's Op.create; use
+// Create2Op for the new node's Stat. A container mode is sent as
+// createContainer (19), whose result has the Stat too.
 func CreateOp(path string, data []byte, mode proto.CreateMode, acl []proto.ACL) Op {
 	typ := proto.OpCreate
 	if mode.Container() {
 		typ = proto.OpCreateContainer
 	}
-	return Op{typ: typ, path: path, rec: &proto.CreateRequest{Path: path, Data: data, ACL: aclOrOpen(acl), Flags: mode}}
+	return Op{typ: typ, path: path, data: data, acl: acl, mode: mode}
+}
+
+// Create2Op creates a node and its result carries the path and the new
+// node's Stat (create2, 15: the czxid, the ephemeralOwner).
+func Create2Op(path string, data []byte, mode proto.CreateMode, acl []proto.ACL) Op {
+	typ := proto.OpCreate2
+	if mode.Container() {
+		typ = proto.OpCreateContainer
+	}
+	return Op{typ: typ, path: path, data: data, acl: acl, mode: mode}
 }
 
 // DeleteOp deletes a node if its version matches (-1: any).
 func DeleteOp(path string, version int32) Op {
-	return Op{typ: proto.OpDelete, path: path, rec: &proto.DeleteRequest{Path: path, Version: version}}
+	return Op{typ: proto.OpDelete, path: path, version: version}
 }
 
-// SetOp sets a node's data if its version matches (-1: any).
+// SetOp sets a node's data if its version matches (-1: any). Its result
+// carries the node's new Stat.
 func SetOp(path string, data []byte, version int32) Op {
-	return Op{typ: proto.OpSetData, path: path, rec: &proto.SetDataRequest{Path: path, Data: data, Version: version}}
+	return Op{typ: proto.OpSetData, path: path, data: data, version: version}
 }
 
-// CheckOp fails the multi unless the node's version matches.
+// CheckOp fails the multi unless the node's version matches (-1: the node
+// exists). Kafka's controller fences every write with one on
+// /controller_epoch (KafkaZkClient.wrapRequestWithControllerEpochCheck).
 func CheckOp(path string, version int32) Op {
-	return Op{typ: proto.OpCheck, path: path, rec: &proto.CheckVersionRequest{Path: path, Version: version}}
+	return Op{typ: proto.OpCheck, path: path, version: version}
+}
+
+// record is the op's request record with the server's path.
+func (op Op) record(path string) proto.Record {
+	switch op.typ {
+	case proto.OpCreate, proto.OpCreate2, proto.OpCreateContainer:
+		return &proto.CreateRequest{Path: path, Data: op.data, ACL: aclOrOpen(op.acl), Flags: op.mode}
+	case proto.OpDelete:
+		return &proto.DeleteRequest{Path: path, Version: op.version}
+	case proto.OpSetData:
+		return &proto.SetDataRequest{Path: path, Data: op.data, Version: op.version}
+	case proto.OpCheck:
+		return &proto.CheckVersionRequest{Path: path, Version: op.version}
+	}
+	panic(fmt.Sprintf("zk: multi op type %v", op.typ)) // unreachable: Op is built by the constructors
 }
 
 // OpResult is the outcome of one Op.
 type OpResult struct {
 	Type proto.OpCode // the op's type; proto.OpError if it failed
-	Path string       // create: the created path
-	Stat proto.Stat   // setData, createContainer: the node's new Stat
+	Path string       // create, create2: the created path (without the chroot)
+	Stat proto.Stat   // setData, create2, createContainer: the node's new Stat
 	Err  error        // nil, or this op's zkerr.Code
 }
 
@@ -57,7 +92,7 @@ type OpResult struct {
 func (c *Conn) Multi(ctx context.Context, ops ...Op) ([]OpResult, error) {
 	mreq := &proto.MultiRequest{}
 	for _, op := range ops {
-		mreq.Ops = append(mreq.Ops, proto.MultiOp{Type: op.typ, Record: op.rec})
+		mreq.Ops = append(mreq.Ops, proto.MultiOp{Type: op.typ, Record: op.record(c.serverPath(op.path))})
 	}
 	var resp proto.MultiResponse
 	if err := c.do(ctx, newRequest(proto.OpMulti, mreq, &resp)); err != nil {
@@ -72,9 +107,9 @@ func (c *Conn) Multi(ctx context.Context, ops ...Op) ([]OpResult, error) {
 		res := OpResult{Type: r.Type}
 		switch rec := r.Record.(type) {
 		case *proto.CreateResponse:
-			res.Path = rec.Path
+			res.Path = c.clientPath(rec.Path)
 		case *proto.Create2Response:
-			res.Path, res.Stat = rec.Path, rec.Stat
+			res.Path, res.Stat = c.clientPath(rec.Path), rec.Stat
 		case *proto.StatResponse:
 			res.Stat = rec.Stat
 		}

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/zkafka/zkafka/zk/proto"
@@ -48,11 +49,11 @@ func (c *Conn) Create(ctx context.Context, path string, data []byte, mode proto.
 		return "", zkerr.BadArguments
 	}
 	var resp proto.CreateResponse
-	req := newRequest(proto.OpCreate, &proto.CreateRequest{Path: path, Data: data, ACL: aclOrOpen(acl), Flags: mode}, &resp)
+	req := newRequest(proto.OpCreate, &proto.CreateRequest{Path: c.serverPath(path), Data: data, ACL: aclOrOpen(acl), Flags: mode}, &resp)
 	if err := c.do(ctx, req); err != nil {
 		return "", err
 	}
-	return resp.Path, nil
+	return c.clientPath(resp.Path), nil
 }
 
 // Create2 is Create that also returns the new node's Stat (create2, 15).
@@ -65,11 +66,11 @@ func (c *Conn) Create2(ctx context.Context, path string, data []byte, mode proto
 		op = proto.OpCreateContainer
 	}
 	var resp proto.Create2Response
-	req := newRequest(op, &proto.CreateRequest{Path: path, Data: data, ACL: aclOrOpen(acl), Flags: mode}, &resp)
+	req := newRequest(op, &proto.CreateRequest{Path: c.serverPath(path), Data: data, ACL: aclOrOpen(acl), Flags: mode}, &resp)
 	if err := c.do(ctx, req); err != nil {
 		return "", proto.Stat{}, err
 	}
-	return resp.Path, resp.Stat, nil
+	return c.clientPath(resp.Path), resp.Stat, nil
 }
 
 // CreateTTL creates a node that the server deletes once it has had no
@@ -82,16 +83,16 @@ func (c *Conn) CreateTTL(ctx context.Context, path string, data []byte, mode pro
 	}
 	var resp proto.Create2Response
 	req := newRequest(proto.OpCreateTTL, &proto.CreateTTLRequest{
-		Path: path, Data: data, ACL: aclOrOpen(acl), Flags: mode, TTL: ttl.Milliseconds()}, &resp)
+		Path: c.serverPath(path), Data: data, ACL: aclOrOpen(acl), Flags: mode, TTL: ttl.Milliseconds()}, &resp)
 	if err := c.do(ctx, req); err != nil {
 		return "", proto.Stat{}, err
 	}
-	return resp.Path, resp.Stat, nil
+	return c.clientPath(resp.Path), resp.Stat, nil
 }
 
 // Delete deletes a node if its version matches (-1 matches any).
 func (c *Conn) Delete(ctx context.Context, path string, version int32) error {
-	return c.do(ctx, newRequest(proto.OpDelete, &proto.DeleteRequest{Path: path, Version: version}, nil))
+	return c.do(ctx, newRequest(proto.OpDelete, &proto.DeleteRequest{Path: c.serverPath(path), Version: version}, nil))
 }
 
 // Exists reports whether a node exists, with its Stat if it does.
@@ -109,6 +110,7 @@ func (c *Conn) ExistsW(ctx context.Context, path string) (bool, proto.Stat, <-ch
 
 func (c *Conn) exists(ctx context.Context, path string, watch bool) (bool, proto.Stat, <-chan Event, error) {
 	var resp proto.StatResponse
+	path = c.serverPath(path)
 	req := newRequest(proto.OpExists, &proto.PathWatchRequest{Path: path, Watch: watch}, &resp)
 	if watch {
 		req.watch = newOneShot(kindData, path)
@@ -141,6 +143,7 @@ func (c *Conn) GetW(ctx context.Context, path string) ([]byte, proto.Stat, <-cha
 
 func (c *Conn) get(ctx context.Context, path string, watch bool) ([]byte, proto.Stat, <-chan Event, error) {
 	var resp proto.GetDataResponse
+	path = c.serverPath(path)
 	req := newRequest(proto.OpGetData, &proto.PathWatchRequest{Path: path, Watch: watch}, &resp)
 	if watch {
 		req.watch = newOneShot(kindData, path)
@@ -157,7 +160,7 @@ func (c *Conn) get(ctx context.Context, path string, watch bool) ([]byte, proto.
 // Set replaces a node's data if its version matches (-1 matches any).
 func (c *Conn) Set(ctx context.Context, path string, data []byte, version int32) (proto.Stat, error) {
 	var resp proto.StatResponse
-	err := c.do(ctx, newRequest(proto.OpSetData, &proto.SetDataRequest{Path: path, Data: data, Version: version}, &resp))
+	err := c.do(ctx, newRequest(proto.OpSetData, &proto.SetDataRequest{Path: c.serverPath(path), Data: data, Version: version}, &resp))
 	return resp.Stat, err
 }
 
@@ -177,6 +180,7 @@ func (c *Conn) ChildrenW(ctx context.Context, path string) ([]string, proto.Stat
 
 func (c *Conn) children(ctx context.Context, path string, watch bool) ([]string, proto.Stat, <-chan Event, error) {
 	var resp proto.Children2Response
+	path = c.serverPath(path)
 	req := newRequest(proto.OpGetChildren2, &proto.PathWatchRequest{Path: path, Watch: watch}, &resp)
 	if watch {
 		req.watch = newOneShot(kindChild, path)
@@ -196,14 +200,14 @@ func (c *Conn) children(ctx context.Context, path string, watch bool) ([]string,
 // GetACL returns a node's ACL and Stat.
 func (c *Conn) GetACL(ctx context.Context, path string) ([]proto.ACL, proto.Stat, error) {
 	var resp proto.GetACLResponse
-	err := c.do(ctx, newRequest(proto.OpGetACL, &proto.PathRequest{Path: path}, &resp))
+	err := c.do(ctx, newRequest(proto.OpGetACL, &proto.PathRequest{Path: c.serverPath(path)}, &resp))
 	return resp.ACL, resp.Stat, err
 }
 
 // SetACL replaces a node's ACL if its aversion matches (-1 matches any).
 func (c *Conn) SetACL(ctx context.Context, path string, acl []proto.ACL, version int32) (proto.Stat, error) {
 	var resp proto.StatResponse
-	err := c.do(ctx, newRequest(proto.OpSetACL, &proto.SetACLRequest{Path: path, ACL: acl, Version: version}, &resp))
+	err := c.do(ctx, newRequest(proto.OpSetACL, &proto.SetACLRequest{Path: c.serverPath(path), ACL: acl, Version: version}, &resp))
 	return resp.Stat, err
 }
 
@@ -212,22 +216,39 @@ func (c *Conn) SetACL(ctx context.Context, path string, acl []proto.ACL, version
 // is not a quorum operation; docs/reference/zookeeper.md §5.)
 func (c *Conn) Sync(ctx context.Context, path string) (string, error) {
 	var resp proto.SyncResponse
-	err := c.do(ctx, newRequest(proto.OpSync, &proto.PathRequest{Path: path}, &resp))
-	return resp.Path, err
+	err := c.do(ctx, newRequest(proto.OpSync, &proto.PathRequest{Path: c.serverPath(path)}, &resp))
+	if err != nil {
+		return "", err
+	}
+	return c.clientPath(resp.Path), nil
 }
 
 // GetEphemerals lists the session's ephemeral nodes whose path starts with
 // prefix ("/" for all) (getEphemerals, 103).
 func (c *Conn) GetEphemerals(ctx context.Context, prefix string) ([]string, error) {
 	var resp proto.ChildrenResponse
-	err := c.do(ctx, newRequest(proto.OpGetEphemerals, &proto.PathRequest{Path: prefix}, &resp))
-	return resp.Children, err
+	err := c.do(ctx, newRequest(proto.OpGetEphemerals, &proto.PathRequest{Path: c.serverPath(prefix)}, &resp))
+	if err != nil {
+		return nil, err
+	}
+	if c.chroot == "" {
+		return resp.Children, nil
+	}
+	// The server matches the prefix as a string, so "/kafka" also matches
+	// "/kafka2/x": keep only the paths inside the chroot.
+	out := resp.Children[:0]
+	for _, p := range resp.Children {
+		if p == c.chroot || strings.HasPrefix(p, c.chroot+"/") {
+			out = append(out, c.clientPath(p))
+		}
+	}
+	return out, nil
 }
 
 // GetAllChildrenNumber counts all the descendants of a node (104).
 func (c *Conn) GetAllChildrenNumber(ctx context.Context, path string) (int32, error) {
 	var resp proto.AllChildrenNumberResponse
-	err := c.do(ctx, newRequest(proto.OpGetAllChildrenNum, &proto.PathRequest{Path: path}, &resp))
+	err := c.do(ctx, newRequest(proto.OpGetAllChildrenNum, &proto.PathRequest{Path: c.serverPath(path)}, &resp))
 	return resp.TotalNumber, err
 }
 
@@ -251,6 +272,7 @@ func (c *Conn) AddWatch(ctx context.Context, path string, recursive bool) (<-cha
 	}
 	// The reply body is an ErrorResponse{0}; nil resp ignores it, so a
 	// server that sends no body is accepted too.
+	path = c.serverPath(path)
 	req := newRequest(proto.OpAddWatch, &proto.AddWatchRequest{Path: path, Mode: mode}, nil)
 	mb := newMailbox()
 	req.watch = &watcher{kind: kind, path: path, mb: mb}

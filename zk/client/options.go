@@ -19,6 +19,7 @@ type options struct {
 	dial    Dialer
 	onState func(State)
 	backoff time.Duration
+	chroot  string // "" for none; see chroot.go
 }
 
 func defaultOptions() options {
