@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/zkafka/zkafka/kafka/broker/purgatory"
 	"github.com/zkafka/zkafka/kafka/log"
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
@@ -25,9 +25,13 @@ type Broker struct {
 	host      string // advertised
 	port      int32
 
-	mu     sync.RWMutex // guards topics and the log dirs' partition sets
+	mu     sync.RWMutex // guards topics
 	topics map[string]*topic
-	dirs   []*logDir
+	logs   *log.Manager // the log dirs and their maintenance jobs
+
+	// fetches is the purgatory of long-polling fetches, watched by
+	// partition (partition.go wakes them after an append).
+	fetches *purgatory.Purgatory[log.TopicPartition]
 
 	connMu sync.Mutex
 	conns  map[*conn]struct{}
@@ -48,7 +52,7 @@ func Start(cfg Config) (*Broker, error) {
 	}
 	ln, err := net.Listen("tcp", b.cfg.Listen)
 	if err != nil {
-		b.closeDirs()
+		b.Close()
 		return nil, err
 	}
 	b.ln = ln
@@ -69,9 +73,10 @@ func Start(cfg Config) (*Broker, error) {
 	return b, nil
 }
 
-// New opens the log dirs and starts the background loops (retention,
-// checkpoints, flushes) but listens nowhere: connections are handed in
-// with ServeConn. Tests use it with net.Pipe inside a synctest bubble.
+// New opens the log dirs and starts the maintenance goroutine (the log
+// manager's retention, flush and checkpoint jobs) but listens nowhere:
+// connections are handed in with ServeConn. Tests use it with net.Pipe
+// inside a synctest bubble.
 func New(cfg Config) (*Broker, error) {
 	cfg = cfg.withDefaults()
 	if len(cfg.LogDirs) == 0 {
@@ -81,36 +86,50 @@ func New(cfg Config) (*Broker, error) {
 		return nil, err
 	}
 	b := &Broker{
-		cfg:    cfg,
-		topics: map[string]*topic{},
-		conns:  map[*conn]struct{}{},
-		done:   make(chan struct{}),
-		host:   cfg.AdvertisedHost,
-		port:   cfg.AdvertisedPort,
+		cfg:     cfg,
+		topics:  map[string]*topic{},
+		conns:   map[*conn]struct{}{},
+		done:    make(chan struct{}),
+		host:    cfg.AdvertisedHost,
+		port:    cfg.AdvertisedPort,
+		fetches: purgatory.New[log.TopicPartition]("fetch", nil),
 	}
-	now := b.nowMs()
-	for _, root := range cfg.LogDirs {
-		d, err := log.OpenDir(cfg.FS, root, cfg.Log, now)
-		if err != nil {
-			b.closeDirs()
-			return nil, fmt.Errorf("broker: opening log dir %s: %w", root, err)
-		}
-		b.dirs = append(b.dirs, &logDir{dir: d})
+	logs, err := log.OpenManager(log.ManagerConfig{
+		FS: cfg.FS, Dirs: cfg.LogDirs, Log: cfg.Log,
+		RetentionCheckIntervalMs: cfg.RetentionCheckInterval.Milliseconds(),
+		FlushCheckIntervalMs:     cfg.FlushCheckInterval.Milliseconds(),
+		CheckpointIntervalMs:     cfg.CheckpointInterval.Milliseconds(),
+		Access:                   b.withPartitionLog,
+		Logger:                   cfg.Logger,
+	}, b.nowMs())
+	if err != nil {
+		return nil, fmt.Errorf("broker: %w", err)
 	}
+	b.logs = logs
 	if err := b.loadMeta(); err != nil {
-		b.closeDirs()
+		b.logs.Close()
 		return nil, err
 	}
 	if err := b.loadTopics(); err != nil {
-		b.closeDirs()
+		b.logs.Close()
 		return nil, err
 	}
-	b.every(cfg.RetentionCheckInterval, b.enforceRetention)
-	b.every(cfg.CheckpointInterval, b.checkpoint)
-	if cfg.FlushCheckInterval > 0 {
-		b.every(cfg.FlushCheckInterval, b.flushDue)
-	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.logs.Run(b.done, cfg.Clock)
+	}()
 	return b, nil
+}
+
+// withPartitionLog is the log manager's Access: a job runs on a
+// partition's log under the partition's lock.
+func (b *Broker) withPartitionLog(tp log.TopicPartition, step func(*log.Log, int64) error) error {
+	p, err := b.partitionFor(tp.Topic, tp.Partition)
+	if err != nil {
+		return nil // not (yet, or any longer) a partition of ours
+	}
+	return p.withLog(step)
 }
 
 // Addr is the listener's address ("127.0.0.1:port"); "" for a broker made
@@ -141,19 +160,12 @@ func (b *Broker) Close() error {
 			c.nc.Close()
 		}
 		b.connMu.Unlock()
+		b.fetches.Shutdown()
 		b.wg.Wait()
-		b.err = b.closeDirs()
+		b.err = b.logs.Close()
 		b.cfg.Logger.Info("broker stopped", "id", b.cfg.NodeID, "err", b.err)
 	})
 	return b.err
-}
-
-func (b *Broker) closeDirs() error {
-	var errs []error
-	for _, d := range b.dirs {
-		errs = append(errs, d.dir.Close())
-	}
-	return errors.Join(errs...)
 }
 
 func (b *Broker) acceptLoop() {
@@ -194,91 +206,10 @@ func (b *Broker) ServeConn(nc net.Conn) {
 	}()
 }
 
-// nowMs is the wall clock in ms: record timestamps and segment ages are
-// wall-clock times in Kafka. Inside a synctest bubble it is the fake clock.
-func (b *Broker) nowMs() int64 { return time.Now().UnixMilli() }
-
-// every runs fn every d until Close.
-func (b *Broker) every(d time.Duration, fn func()) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-b.done:
-				return
-			case <-t.C:
-				fn()
-			}
-		}
-	}()
-}
-
-// allPartitions lists every partition.
-func (b *Broker) allPartitions() []*partition {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	var ps []*partition
-	for _, name := range b.topicNames() {
-		ps = append(ps, b.topics[name].partitions...)
-	}
-	return ps
-}
-
-// enforceRetention deletes old segments (AK LogManager.cleanupLogs).
-func (b *Broker) enforceRetention() {
-	now := b.nowMs()
-	for _, p := range b.allPartitions() {
-		p.mu.Lock()
-		n, err := p.log.DeleteOldSegments(now)
-		p.mu.Unlock()
-		if err != nil {
-			b.cfg.Logger.Error("retention failed", "partition", p.name(), "err", err)
-		} else if n > 0 {
-			b.cfg.Logger.Info("deleted old segments", "partition", p.name(), "segments", n)
-		}
-	}
-}
-
-// flushDue applies log.flush.interval.ms (AK LogManager.flushDirtyLogs).
-func (b *Broker) flushDue() {
-	now := b.nowMs()
-	for _, p := range b.allPartitions() {
-		p.mu.Lock()
-		err := p.log.MaybeFlush(now)
-		p.mu.Unlock()
-		if err != nil {
-			b.cfg.Logger.Error("flush failed", "partition", p.name(), "err", err)
-		}
-	}
-}
-
-// checkpoint writes every log dir's recovery-point and log-start-offset
-// checkpoints. log.Dir reads every log's offsets, so every partition is
-// locked meanwhile (briefly: two small files per dir).
-func (b *Broker) checkpoint() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var ps []*partition
-	for _, t := range b.topics {
-		ps = append(ps, t.partitions...)
-	}
-	for _, p := range ps {
-		p.mu.Lock()
-	}
-	for _, d := range b.dirs {
-		if err := d.dir.Checkpoint(); err != nil {
-			b.cfg.Logger.Error("checkpoint failed", "dir", d.dir.Root(), "err", err)
-		}
-	}
-	for _, p := range ps {
-		p.mu.Unlock()
-	}
-}
-
-func (p *partition) name() string { return log.DirName(p.topic, p.id) }
+// nowMs is the broker's clock in ms (Config.Clock): record timestamps
+// and segment ages are wall-clock times in Kafka. Inside a synctest
+// bubble the wall clock is the bubble's fake one.
+func (b *Broker) nowMs() int64 { return b.cfg.Clock.NowMs() }
 
 // meta.properties (AK BrokerMetadataCheckpoint) names the broker and the
 // cluster a log dir belongs to; a dir of another broker is refused.
@@ -287,8 +218,8 @@ const metaProperties = "meta.properties"
 func (b *Broker) loadMeta() error {
 	clusterID := b.cfg.ClusterID
 	var missing []string
-	for _, d := range b.dirs {
-		name := path.Join(d.dir.Root(), metaProperties)
+	for _, d := range b.logs.Dirs() {
+		name := path.Join(d.Root(), metaProperties)
 		data, err := vfs.ReadFile(b.cfg.FS, name)
 		if err != nil {
 			missing = append(missing, name)

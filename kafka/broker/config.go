@@ -61,6 +61,9 @@ type Config struct {
 	ZooKeeperConnect string
 	// Logger receives the broker's logs. Default slog.Default().
 	Logger *slog.Logger
+	// Clock is the time the broker stamps and ages its logs by, and the
+	// ticker its maintenance jobs run on. Default log.WallClock{}.
+	Clock log.Clock
 }
 
 func (c Config) withDefaults() Config {
@@ -85,11 +88,17 @@ func (c Config) withDefaults() Config {
 	if c.FlushCheckInterval <= 0 && c.Log.FlushMs < 1<<62 {
 		c.FlushCheckInterval = time.Second
 	}
+	if c.FlushCheckInterval < time.Millisecond {
+		c.FlushCheckInterval = 0 // never (log.Manager: no flush job)
+	}
 	if c.MaxRequestBytes <= 0 {
 		c.MaxRequestBytes = 100 << 20
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.Clock == nil {
+		c.Clock = log.WallClock{}
 	}
 	return c
 }

@@ -140,8 +140,10 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// handle executes one request frame and returns the response frame (nil
-// when there is none: acks=0) and an error when the connection must close.
+// handle routes one request frame: header → registry → kmsg decode →
+// handler. It returns the response frame (nil when there is none:
+// acks=0) and an error when the connection must close. It knows no API:
+// every one is a registered handler (handler.go).
 func (b *Broker) handle(frame []byte, c *conn) (*frame, error) {
 	h, body, err := parseHeader(frame)
 	if err != nil {
@@ -152,7 +154,8 @@ func (b *Broker) handle(frame []byte, c *conn) (*frame, error) {
 		// use a layout we do not know (docs/reference/kafka.md §1.2).
 		return responseFrame(h.corr, unsupportedApiVersions()), nil
 	}
-	if !supported(h.key, h.version) {
+	a, ok := lookup(h.key, h.version)
+	if !ok {
 		// AK 2.3 fails to parse the request (InvalidRequestException) and
 		// closes the connection.
 		return nil, fmt.Errorf("%w: unsupported api key %d (%s) version %d", errFraming, h.key, kmsg.NameForKey(h.key), h.version)
@@ -162,32 +165,5 @@ func (b *Broker) handle(frame []byte, c *conn) (*frame, error) {
 	if err := req.ReadFrom(body); err != nil {
 		return nil, fmt.Errorf("%w: %s v%d: %v", errFraming, kmsg.NameForKey(h.key), h.version, err)
 	}
-	ctx := &request{h: h, conn: c}
-	var resp kmsg.Response
-	switch r := req.(type) {
-	case *kmsg.ApiVersionsRequest:
-		resp = apiVersions(r)
-	case *kmsg.MetadataRequest:
-		resp = b.metadata(r)
-	case *kmsg.ProduceRequest:
-		resp, err = b.produce(r)
-		if resp == nil || err != nil {
-			return nil, err // acks=0: no response; an error closes the connection
-		}
-	case *kmsg.FetchRequest:
-		return b.fetch(ctx, r)
-	case *kmsg.ListOffsetsRequest:
-		resp = b.listOffsets(r)
-	case *kmsg.CreateTopicsRequest:
-		resp = b.createTopics(r)
-	default:
-		return nil, fmt.Errorf("%w: no handler for %s", errFraming, kmsg.NameForKey(h.key))
-	}
-	return responseFrame(h.corr, resp), nil
-}
-
-// request is what a handler may need besides the request body.
-type request struct {
-	h    requestHeader
-	conn *conn
+	return a.handle(b, &request{h: h, conn: c}, req)
 }

@@ -26,14 +26,15 @@ func codeOf(err error) int16 {
 	return kerr.UnknownServerError.Code
 }
 
-// leaderEpoch is every partition's leader epoch in standalone mode: the
-// broker has led it since it was created. Chapter 7 makes it real.
-const leaderEpoch int32 = 0
+// standaloneEpoch is every partition's leader epoch in standalone mode:
+// the broker has led it since it was created. Chapter 7 makes it real
+// (partition.leaderEpoch).
+const standaloneEpoch int32 = 0
 
 // checkEpoch is KIP-320 fencing: a client that saw an older leader epoch
 // is FENCED_LEADER_EPOCH, one that saw a newer one UNKNOWN_LEADER_EPOCH;
 // -1 means the client does not know.
-func checkEpoch(current int32) error {
+func checkEpoch(current, leaderEpoch int32) error {
 	switch {
 	case current < 0 || current == leaderEpoch:
 		return nil

@@ -6,24 +6,22 @@ import (
 	"math"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
-
-	"github.com/zkafka/zkafka/kafka/log"
 )
 
 // fetchFrame frames a Fetch response whose partitions' RecordBatches are
-// all empty, splicing in secs (one per partition, in order): kmsg encodes
+// all empty, splicing in parts (one per partition, in order): kmsg encodes
 // the response, recordsFields finds each partition's records length, and
-// the frame patches the length and sends the section right after it.
+// the frame patches the length and sends the records right after it.
 // Records are the last field of a partition, so nothing else moves.
-func fetchFrame(corr int32, resp *kmsg.FetchResponse, secs []log.Section) (*frame, error) {
+func fetchFrame(corr int32, resp *kmsg.FetchResponse, parts []recordsPart) (*frame, error) {
 	buf := responseFrame(corr, resp).head
 	const bodyAt = 8 // size, correlation id
 	fields, err := recordsFields(buf[bodyAt:], resp.Version)
 	if err != nil {
 		return nil, err
 	}
-	if len(fields) != len(secs) {
-		return nil, fmt.Errorf("broker: fetch response has %d partitions, %d sections", len(fields), len(secs))
+	if len(fields) != len(parts) {
+		return nil, fmt.Errorf("broker: fetch response has %d partitions, %d record parts", len(fields), len(parts))
 	}
 	f := &frame{}
 	total := int64(len(buf) - 4)
@@ -35,19 +33,20 @@ func fetchFrame(corr int32, resp *kmsg.FetchResponse, secs []log.Section) (*fram
 			f.parts[len(f.parts)-1].tail = b
 		}
 	}
-	for i, sec := range secs {
-		if sec.Size == 0 {
+	for i, part := range parts {
+		n := part.size()
+		if n == 0 {
 			continue
 		}
 		at := bodyAt + fields[i]
 		if binary.BigEndian.Uint32(buf[at:]) != 0 {
 			return nil, fmt.Errorf("broker: fetch partition %d already has records", i)
 		}
-		binary.BigEndian.PutUint32(buf[at:], uint32(sec.Size))
+		binary.BigEndian.PutUint32(buf[at:], uint32(n))
 		emit(buf[last : at+4])
-		f.parts = append(f.parts, framePart{sec: sec})
+		f.parts = append(f.parts, framePart{rec: part})
 		last = at + 4
-		total += sec.Size
+		total += n
 	}
 	emit(buf[last:])
 	if total > math.MaxInt32 {
@@ -57,21 +56,23 @@ func fetchFrame(corr int32, resp *kmsg.FetchResponse, secs []log.Section) (*fram
 	return f, nil
 }
 
-// recordsFields walks an encoded non-flexible Fetch response body (v4-11)
+// recordsFields walks an encoded non-flexible Fetch response body (v0-11)
 // and returns the offset of each partition's records length field, in
 // order. It only skips fields, using the layout kmsg just wrote:
 //
-//	throttle_ms i32 | error_code i16, session_id i32 (v7+) | [topics]
+//	throttle_ms i32 (v1+) | error_code i16, session_id i32 (v7+) | [topics]
 //	topic: name string | [partitions]
-//	partition: id i32, error i16, hw i64, lso i64, log_start i64 (v5+),
-//	           [aborted: producer_id i64, first_offset i64] (nullable),
+//	partition: id i32, error i16, hw i64, lso i64 (v4+), log_start i64 (v5+),
+//	           [aborted: producer_id i64, first_offset i64] (v4+, nullable),
 //	           preferred_read_replica i32 (v11+), records bytes
 func recordsFields(body []byte, version int16) ([]int, error) {
-	if version < 4 || version > 11 {
+	if version < 0 || version > 11 {
 		return nil, fmt.Errorf("broker: cannot splice Fetch v%d", version)
 	}
 	w := walker{b: body}
-	w.skip(4)
+	if version >= 1 {
+		w.skip(4)
+	}
 	if version >= 7 {
 		w.skip(6)
 	}
@@ -79,12 +80,17 @@ func recordsFields(body []byte, version int16) ([]int, error) {
 	for range w.count() {
 		w.skip(int(w.i16()))
 		for range w.count() {
-			w.skip(4 + 2 + 8 + 8)
+			w.skip(4 + 2 + 8)
+			if version >= 4 {
+				w.skip(8)
+			}
 			if version >= 5 {
 				w.skip(8)
 			}
-			if n := w.i32(); n > 0 {
-				w.skip(16 * int(n))
+			if version >= 4 {
+				if n := w.i32(); n > 0 {
+					w.skip(16 * int(n))
+				}
 			}
 			if version >= 11 {
 				w.skip(4)

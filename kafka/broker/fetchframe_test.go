@@ -16,12 +16,14 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// TestFetchFrameMatchesKmsg: for every Fetch version we serve, a response
-// with log sections spliced in is byte for byte what kmsg encodes with the
-// same bytes inline — random topics, partitions, aborted transactions and
-// section sizes (zero included).
+// TestFetchFrameMatchesKmsg: for every Fetch version the registry
+// advertises (0-11), a response with records spliced in — log file
+// sections (v4+) or in-memory bytes (v0-3 down-converted sets) — is byte
+// for byte what kmsg encodes with the same bytes inline: random topics,
+// partitions, aborted transactions and record sizes (zero included).
 //
-// Reference: docs/reference/kafka.md §3 "sendfile"; AK FetchResponse (v4-11 layout).
+// Reference: docs/reference/kafka.md §3 "sendfile"; AK 2.3 FetchResponse
+// (the v0-11 layouts).
 func TestFetchFrameMatchesKmsg(t *testing.T) {
 	r := sim.Rand(t)
 	mem := vfs.NewMem()
@@ -34,13 +36,18 @@ func TestFetchFrameMatchesKmsg(t *testing.T) {
 		data[i] = byte(r.Uint32())
 	}
 	f.Write(data)
-	for iter := range 200 {
-		version := int16(4 + iter%8)
+	fetch := registry[1]
+	if fetch.min != 0 || fetch.max != 11 {
+		t.Fatalf("Fetch advertised v%d-%d; this test covers v0-11", fetch.min, fetch.max)
+	}
+	versions := int(fetch.max-fetch.min) + 1
+	for iter := range 50 * versions {
+		version := fetch.min + int16(iter%versions)
 		resp := kmsg.NewPtrFetchResponse()
 		resp.Version = version
 		resp.ThrottleMillis, resp.SessionID = r.Int32(), 0
 		inline := kmsg.NewPtrFetchResponse()
-		var secs []log.Section
+		var secs []recordsPart
 		for ti := range r.IntN(4) {
 			rt := kmsg.NewFetchResponseTopic()
 			rt.Topic = fmt.Sprintf("topic-%d", ti)
@@ -50,10 +57,13 @@ func TestFetchFrameMatchesKmsg(t *testing.T) {
 				if r.IntN(3) == 0 {
 					p.AbortedTransactions = make([]kmsg.FetchResponseTopicPartitionAbortedTransaction, r.IntN(3))
 				}
-				sec := log.Section{}
+				sec := recordsPart{}
 				if r.IntN(4) != 0 {
 					pos := r.Int64N(int64(len(data)))
-					sec = log.Section{File: f, Pos: pos, Size: r.Int64N(int64(len(data)) - pos)}
+					sec.sec = log.Section{File: f, Pos: pos, Size: r.Int64N(int64(len(data)) - pos)}
+					if r.IntN(2) == 0 { // in memory, as a down-converted set is
+						sec = recordsPart{data: data[sec.sec.Pos : sec.sec.Pos+sec.sec.Size], inline: true}
+					}
 				}
 				secs = append(secs, sec)
 				p.RecordBatches = []byte{}
@@ -68,7 +78,11 @@ func TestFetchFrameMatchesKmsg(t *testing.T) {
 			it := rt
 			it.Partitions = nil
 			for _, p := range rt.Partitions {
-				p.RecordBatches = append([]byte{}, data[secs[i].Pos:secs[i].Pos+secs[i].Size]...)
+				if secs[i].inline {
+					p.RecordBatches = append([]byte{}, secs[i].data...)
+				} else {
+					p.RecordBatches = append([]byte{}, data[secs[i].sec.Pos:secs[i].sec.Pos+secs[i].sec.Size]...)
+				}
 				it.Partitions = append(it.Partitions, p)
 				i++
 			}

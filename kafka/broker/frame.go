@@ -13,7 +13,7 @@ import (
 )
 
 // frame is a response ready to send: bytes, then for a fetch any number of
-// (log section, bytes) pairs. The bytes are kmsg's encoding with each
+// (records, bytes) pairs. The bytes are kmsg's encoding with each
 // section's length already in place, so the sections can go from the page
 // cache to the socket (sendfile) without being read into the process.
 type frame struct {
@@ -22,8 +22,25 @@ type frame struct {
 }
 
 type framePart struct {
-	sec  log.Section
+	rec  recordsPart
 	tail []byte
+}
+
+// recordsPart is one partition's records in a fetch response: a log
+// section sent from the file (v4+), or bytes in memory (a v0-3
+// down-converted message set).
+type recordsPart struct {
+	sec    log.Section
+	data   []byte
+	inline bool  // data, not sec
+	read   int64 // bytes read from the log for it (limits and min_bytes count these)
+}
+
+func (p recordsPart) size() int64 {
+	if p.inline {
+		return int64(len(p.data))
+	}
+	return p.sec.Size
 }
 
 // responseFrame frames resp: int32 size, response header v0 (the
@@ -41,7 +58,7 @@ func responseFrame(corr int32, resp kmsg.Response) *frame {
 func (f *frame) size() int64 {
 	n := int64(len(f.head))
 	for _, p := range f.parts {
-		n += p.sec.Size + int64(len(p.tail))
+		n += p.rec.size() + int64(len(p.tail))
 	}
 	return n
 }
@@ -56,7 +73,13 @@ func (f *frame) writeTo(w *bufio.Writer, nc net.Conn) error {
 		return err
 	}
 	for _, p := range f.parts {
-		if err := writeSection(w, nc, p.sec); err != nil {
+		var err error
+		if p.rec.inline {
+			_, err = w.Write(p.rec.data)
+		} else {
+			err = writeSection(w, nc, p.rec.sec)
+		}
+		if err != nil {
 			return err
 		}
 		if _, err := w.Write(p.tail); err != nil {

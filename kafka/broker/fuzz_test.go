@@ -31,12 +31,16 @@ func FuzzRequest(f *testing.F) {
 		}
 	}
 	batch := record.Simple(1000, []byte("a"), []byte("b"), nil)
-	for _, a := range apiTable {
+	for _, a := range apiTable() {
 		for v := a.min; v <= a.max; v++ {
 			var req kmsg.Request
 			switch a.key {
 			case 0:
-				req = produceReq(v, 1, "t", 0, batch)
+				records := batch
+				if v < 3 {
+					records = record.AppendMessage(nil, record.Message{Magic: 1, Timestamp: 5, Key: []byte("k"), Value: []byte("v")})
+				}
+				req = produceReq(v, 1, "t", 0, records)
 			case 1:
 				req = fetchReq(v, 100, 1, 1<<20, fetchPart{"t", 0, 0, 1 << 20}, fetchPart{"u", 0, 0, 10})
 			case 2:
@@ -84,9 +88,7 @@ func FuzzRequest(f *testing.F) {
 				t.Fatal(err)
 			}
 			p, _ := b.partitionFor("t", 0)
-			p.mu.Lock()
-			p.log.Append(append([]byte(nil), batch...), 0, 0)
-			p.mu.Unlock()
+			p.appendAsLeader(append([]byte(nil), batch...), 0)
 			fr, err := b.handle(frame, nil)
 			if fr == nil && err == nil {
 				// Only a successful acks=0 produce has no response.

@@ -5,36 +5,16 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/zkafka/zkafka/kafka/log"
 )
 
-// partition is one partition this broker leads: its log, the lock that
-// serializes every use of it (a log.Log is not goroutine-safe), and the
-// fetches waiting for it to grow.
-type partition struct {
-	topic string
-	id    int32
-	dir   *logDir
-
-	mu      sync.Mutex
-	log     *log.Log
-	waiters map[*waiter]struct{}
-}
-
 // topic is a topic's partitions, indexed by partition id.
 type topic struct {
 	name       string
 	partitions []*partition
-}
-
-// logDir is one log.dir and how many partitions it holds.
-type logDir struct {
-	dir   *log.Dir
-	count int
 }
 
 // Topic names (AK Topic.validate): 1 to 249 characters of [a-zA-Z0-9._-],
@@ -123,34 +103,21 @@ func (b *Broker) createTopic(spec topicSpec) (*topic, error) {
 	t := &topic{name: spec.name}
 	now := b.nowMs()
 	for i := int32(0); i < spec.partitions; i++ {
-		d := b.leastLoadedDir()
 		tp := log.TopicPartition{Topic: spec.name, Partition: i}
-		l, err := d.dir.Create(tp, spec.cfg, now)
+		l, err := b.logs.Create(tp, spec.cfg, now)
 		if err != nil {
 			// Undo the partitions created so far, so that a retry starts
 			// clean. AK leaves them to the controller's retries instead.
 			for _, p := range t.partitions {
-				p.dir.count--
-				err = errors.Join(err, p.dir.dir.Delete(log.TopicPartition{Topic: spec.name, Partition: p.id}))
+				err = errors.Join(err, b.logs.Delete(p.tp))
 			}
 			return nil, fmt.Errorf("creating %s: %w", tp, err)
 		}
-		d.count++
-		t.partitions = append(t.partitions, &partition{topic: spec.name, id: i, dir: d, log: l})
+		t.partitions = append(t.partitions, newPartition(tp, l, b.fetches))
 	}
 	b.topics[spec.name] = t
 	b.cfg.Logger.Info("created topic", "topic", spec.name, "partitions", spec.partitions)
 	return t, nil
-}
-
-func (b *Broker) leastLoadedDir() *logDir {
-	best := b.dirs[0]
-	for _, d := range b.dirs[1:] {
-		if d.count < best.count {
-			best = d
-		}
-	}
-	return best
 }
 
 // loadTopics builds the topic table from the partitions found in the log
@@ -158,18 +125,12 @@ func (b *Broker) leastLoadedDir() *logDir {
 // empty, so that partition ids stay dense.
 func (b *Broker) loadTopics() error {
 	found := map[string]map[int32]*partition{}
-	for _, d := range b.dirs {
-		for _, tp := range d.dir.Partitions() {
-			l, _ := d.dir.Log(tp)
-			if found[tp.Topic] == nil {
-				found[tp.Topic] = map[int32]*partition{}
-			}
-			if _, dup := found[tp.Topic][tp.Partition]; dup {
-				return fmt.Errorf("broker: partition %s is in two log dirs", tp)
-			}
-			found[tp.Topic][tp.Partition] = &partition{topic: tp.Topic, id: tp.Partition, dir: d, log: l}
-			d.count++
+	for _, tp := range b.logs.Partitions() {
+		l, _ := b.logs.Log(tp)
+		if found[tp.Topic] == nil {
+			found[tp.Topic] = map[int32]*partition{}
 		}
+		found[tp.Topic][tp.Partition] = newPartition(tp, l, b.fetches)
 	}
 	names := make([]string, 0, len(found))
 	for name := range found {
@@ -186,15 +147,13 @@ func (b *Broker) loadTopics() error {
 		for id := int32(0); id < n; id++ {
 			p := parts[id]
 			if p == nil {
-				d := b.leastLoadedDir()
 				tp := log.TopicPartition{Topic: name, Partition: id}
-				l, err := d.dir.Create(tp, b.cfg.Log, b.nowMs())
+				l, err := b.logs.Create(tp, b.cfg.Log, b.nowMs())
 				if err != nil {
 					return err
 				}
 				b.cfg.Logger.Warn("recreated a missing partition directory", "partition", tp.String())
-				d.count++
-				p = &partition{topic: name, id: id, dir: d, log: l}
+				p = newPartition(tp, l, b.fetches)
 			}
 			t.partitions[id] = p
 		}

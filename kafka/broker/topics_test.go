@@ -133,7 +133,7 @@ func TestRestart(t *testing.T) {
 		}
 		b.mu.RLock()
 		n := len(b.topics["keep"].partitions)
-		dirs := [2]int{b.dirs[0].count, b.dirs[1].count}
+		dirs := [2]int{len(b.logs.Dirs()[0].Partitions()), len(b.logs.Dirs()[1].Partitions())}
 		b.mu.RUnlock()
 		if n != 4 || dirs != [2]int{2, 2} {
 			t.Fatalf("reopened: %d partitions, spread %v", n, dirs)
@@ -147,11 +147,14 @@ func TestRestart(t *testing.T) {
 	}
 }
 
-// TestRetentionTimer: the retention check runs every
-// log.retention.check.interval.ms and deletes segments older than
-// retention.ms, moving the log start offset.
+// TestRetentionTimer: the log manager's retention job runs every
+// log.retention.check.interval.ms on the broker's maintenance goroutine
+// and deletes segments older than retention.ms — the expired active
+// segment too, after rolling a new one (Kafka 2.3), since the high
+// watermark covers it — moving the log start offset to the log end.
 //
-// Reference: docs/reference/kafka.md §3 "Retention"; AK LogManager.cleanupLogs.
+// Reference: docs/reference/kafka.md §3 "Retention", §11 "Retention in
+// 2.3"; AK 2.3.1 LogManager.cleanupLogs, Log.deleteOldSegments.
 func TestRetentionTimer(t *testing.T) {
 	mod := func(c *Config) {
 		c.RetentionCheckInterval = time.Minute
@@ -181,8 +184,12 @@ func TestRetentionTimer(t *testing.T) {
 		}
 		time.Sleep(6 * time.Minute)
 		synctest.Wait()
-		if e := earliest(); e != 4 {
-			t.Fatalf("after retention.ms: start %d, want 4 (all but the active segment)", e)
+		if e := earliest(); e != 5 {
+			t.Fatalf("after retention.ms: start %d, want 5 (every segment, the active one rolled first)", e)
+		}
+		// The partition is empty and still takes appends at the log end.
+		if off := produce(t, c, "r", 0, batchOf(t, time.Now().UnixMilli(), 1, 10)); off != 5 {
+			t.Fatalf("append after retention at %d, want 5", off)
 		}
 	})
 }

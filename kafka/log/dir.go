@@ -133,6 +133,12 @@ func (d *Dir) Checkpoint() error {
 		rp[tp] = l.RecoveryPoint()
 		st[tp] = l.StartOffset()
 	}
+	return d.writeCheckpoints(rp, st)
+}
+
+// writeCheckpoints writes offsets read by the caller (the Manager reads
+// each log under its owner's lock, then writes without any).
+func (d *Dir) writeCheckpoints(rp, st map[TopicPartition]int64) error {
 	return errors.Join(
 		WriteCheckpoint(d.fs, path.Join(d.root, RecoveryPointCheckpoint), rp),
 		WriteCheckpoint(d.fs, path.Join(d.root, LogStartOffsetCheckpoint), st),

@@ -610,49 +610,86 @@ func (l *Log) deleteSegments(segs []*segment) error {
 	return nil
 }
 
-// DeleteOldSegments applies retention: it deletes, oldest first, whole
-// segments whose newest record is older than retention.ms, then while the
-// log is larger than retention.bytes. The active segment is never
-// deleted. It returns how many segments went, and moves the log start
-// offset to the first remaining segment.
-// Reference: docs/reference/kafka.md §3 "Retention"; AK Log.deleteRetentionMsBreachedSegments,
-// deleteRetentionSizeBreachedSegments.
-func (l *Log) DeleteOldSegments(nowMs int64) (int, error) {
+// DeleteOldSegments applies retention as Kafka 2.3 does: oldest first, it
+// deletes whole segments whose newest record is older than retention.ms,
+// then, while the log is larger than retention.bytes, the oldest
+// segments that keep it at or above the limit. A segment may go only if
+// every offset in it is below highWatermark (for the last segment: the
+// log end offset is), so the log start offset never passes the high
+// watermark — a consumer never loses what it has not been allowed to
+// read; and an empty last segment never goes. The active segment is
+// deletable too: when every segment goes, the log first rolls a new empty
+// one at the log end offset, so a partition nobody writes to still ages
+// out. It returns how many segments went, and moves the log start offset
+// to the first remaining segment.
+// Reference: docs/reference/kafka.md §3 "Retention", §11 "Retention in 2.3";
+// AK 2.3.1 Log.deleteOldSegments, deletableSegments, deleteSegments.
+func (l *Log) DeleteOldSegments(nowMs, highWatermark int64) (int, error) {
 	if l.failed != nil {
 		return 0, l.failed
 	}
-	n := 0
+	total := 0
 	if l.cfg.RetentionMs >= 0 {
-		for n < len(l.segments)-1 {
-			s := l.segments[n]
+		n, err := l.deleteWhile(nowMs, highWatermark, func(s *segment) bool {
 			newest := s.maxTimestamp
 			if newest < 0 {
-				newest = s.created
+				newest = s.created // AK: the file's last-modified time
 			}
-			if nowMs-newest <= l.cfg.RetentionMs {
-				break
-			}
-			n++
+			return nowMs-newest > l.cfg.RetentionMs
+		})
+		if err != nil {
+			return total, err
 		}
+		total += n
 	}
-	if l.cfg.RetentionBytes >= 0 {
+	if l.cfg.RetentionBytes >= 0 && l.Size() >= l.cfg.RetentionBytes {
 		diff := l.Size() - l.cfg.RetentionBytes
-		for _, s := range l.segments[:n] {
+		n, err := l.deleteWhile(nowMs, highWatermark, func(s *segment) bool {
+			if diff-s.size < 0 {
+				return false
+			}
 			diff -= s.size
+			return true
+		})
+		if err != nil {
+			return total, err
 		}
-		for n < len(l.segments)-1 && diff-l.segments[n].size >= 0 {
-			diff -= l.segments[n].size
-			n++
+		total += n
+	}
+	return total, nil
+}
+
+// deleteWhile deletes the oldest segments while deletable says so and the
+// high watermark is past them (AK Log.deletableSegments, deleteSegments).
+func (l *Log) deleteWhile(nowMs, highWatermark int64, deletable func(*segment) bool) (int, error) {
+	n := 0
+	for n < len(l.segments) {
+		s := l.segments[n]
+		last := n == len(l.segments)-1
+		upper := l.EndOffset()
+		if !last {
+			upper = l.segments[n+1].base
 		}
+		if highWatermark < upper || (last && s.size == 0) || !deletable(s) {
+			break
+		}
+		n++
 	}
 	if n == 0 {
 		return 0, nil
+	}
+	if n == len(l.segments) {
+		// A log always has a segment: roll an empty one first.
+		if err := l.roll(l.EndOffset(), nowMs); err != nil {
+			return 0, err
+		}
 	}
 	if err := l.deleteSegments(l.segments[:n]); err != nil {
 		return 0, err
 	}
 	l.segments = append([]*segment(nil), l.segments[n:]...)
 	l.startOffset = max(l.startOffset, l.segments[0].base)
+	l.recoveryPoint = max(l.recoveryPoint, l.segments[0].base)
 	return n, nil
 }
 

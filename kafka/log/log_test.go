@@ -272,7 +272,7 @@ func TestRetention(t *testing.T) {
 	cfg.RetentionMs = 1000
 	l.SetConfig(cfg)
 	now := segs[1].MaxTimestamp + 1001 // segments 0 and 1 are expired
-	n, err := l.DeleteOldSegments(now)
+	n, err := l.DeleteOldSegments(now, l.EndOffset())
 	if err != nil || n != 2 || l.StartOffset() != segs[2].BaseOffset {
 		t.Fatalf("time retention deleted %d (%v); start %d", n, err, l.StartOffset())
 	}
@@ -282,11 +282,52 @@ func TestRetention(t *testing.T) {
 	cfg.RetentionMs = -1
 	cfg.RetentionBytes = 0
 	l.SetConfig(cfg)
-	if _, err := l.DeleteOldSegments(1 << 40); err != nil {
+	if _, err := l.DeleteOldSegments(1<<40, l.EndOffset()); err != nil {
 		t.Fatal(err)
 	}
-	if s := l.Segments(); len(s) != 1 || s[0].BaseOffset != segs[len(segs)-1].BaseOffset {
-		t.Fatalf("size retention left %+v", s)
+	// retention.bytes=0 takes every segment, the active one too: the log
+	// rolls an empty segment at its end first (AK 2.3 deleteSegments).
+	if s := l.Segments(); len(s) != 1 || s[0].BaseOffset != l.EndOffset() || s[0].Size != 0 || l.StartOffset() != l.EndOffset() {
+		t.Fatalf("size retention left %+v (start %d, end %d)", s, l.StartOffset(), l.EndOffset())
+	}
+}
+
+// TestRetentionExpiredActiveSegment: a partition nobody writes to still
+// ages out. When its only (active) segment is past retention.ms, the log
+// rolls a new empty segment and deletes the old one — but only once the
+// high watermark covers it: retention never moves the log start offset
+// past the high watermark. An empty active segment is never deleted.
+//
+// Reference: docs/reference/kafka.md §11 "Retention in 2.3"; AK 2.3.1
+// Log.deletableSegments ("We do not delete segments with offsets at or
+// beyond the high watermark"), Log.deleteSegments (roll when deleting all).
+func TestRetentionExpiredActiveSegment(t *testing.T) {
+	cfg := smallConfig()
+	cfg.RetentionMs = 1000
+	l := mustOpen(t, vfs.NewMem(), cfg, Recovery{})
+	mustAppend(t, l, mkBatch(100, 3, 10), 0)
+	if len(l.Segments()) != 1 {
+		t.Fatalf("segments %+v, want the one active segment", l.Segments())
+	}
+	now := int64(102 + 1001) // the batch's max timestamp is 102
+	// The high watermark is below the log end: nothing may go.
+	if n, err := l.DeleteOldSegments(now, 2); err != nil || n != 0 {
+		t.Fatalf("with HW 2 < LEO 3: deleted %d, %v", n, err)
+	}
+	n, err := l.DeleteOldSegments(now, l.EndOffset())
+	if err != nil || n != 1 {
+		t.Fatalf("expired active segment: deleted %d, %v", n, err)
+	}
+	segs := l.Segments()
+	if len(segs) != 1 || segs[0].BaseOffset != 3 || segs[0].Size != 0 || l.StartOffset() != 3 || l.EndOffset() != 3 {
+		t.Fatalf("after rolling and deleting: %+v, start %d, end %d", segs, l.StartOffset(), l.EndOffset())
+	}
+	// The new, empty active segment is never deleted, however old.
+	if n, err := l.DeleteOldSegments(now+1<<30, l.EndOffset()); err != nil || n != 0 {
+		t.Fatalf("empty active segment: deleted %d, %v", n, err)
+	}
+	if off := mustAppend(t, l, mkBatch(now, 1, 10), 0).FirstOffset; off != 3 {
+		t.Fatalf("next append at %d, want 3", off)
 	}
 }
 

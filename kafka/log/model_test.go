@@ -187,19 +187,19 @@ func runModel(t *testing.T, r *rand.Rand, run int) {
 			_ = l.SetConfig(cfg2)
 			ops = append(ops, fmt.Sprintf("retention bytes %d ms %d now %d", cfg2.RetentionBytes, cfg2.RetentionMs, now))
 			segsBefore := l.Segments()
-			n, err := l.DeleteOldSegments(now)
+			n, err := l.DeleteOldSegments(now, l.EndOffset())
 			if err != nil {
 				fail("retention: %v", err)
 			}
-			if n >= len(segsBefore) {
-				fail("retention deleted the active segment")
+			if n > len(segsBefore) || (n == len(segsBefore) && segsBefore[n-1].Size == 0) {
+				fail("retention deleted %d of %d segments (an empty active one included)", n, len(segsBefore))
 			}
 			for _, s := range segsBefore[:n] {
 				if cfg2.RetentionMs >= 0 && now-s.MaxTimestamp <= cfg2.RetentionMs {
 					fail("deleted segment %d with max timestamp %d, now %d", s.BaseOffset, s.MaxTimestamp, now)
 				}
 			}
-			if cfg2.RetentionBytes >= 0 && n < len(segsBefore)-1 && l.Size()-segsBefore[n].Size >= cfg2.RetentionBytes {
+			if cfg2.RetentionBytes >= 0 && n < len(segsBefore) && segsBefore[n].Size > 0 && l.Size()-segsBefore[n].Size >= cfg2.RetentionBytes {
 				fail("log of %d bytes still over retention.bytes %d", l.Size(), cfg2.RetentionBytes)
 			}
 			m.start = l.StartOffset()
