@@ -22,6 +22,9 @@ import (
 type Ensemble struct {
 	*cluster.Cluster
 	Trace *Tracer
+
+	cutMu sync.Mutex
+	cuts  map[[2]int64]bool // links cut by Partition, smaller id first
 }
 
 // StartEnsemble starts n members with the given client ports (missing
@@ -33,12 +36,19 @@ func StartEnsemble(n int, clientPorts []int, tick time.Duration, w io.Writer) (*
 		Logger: func(id int64) *slog.Logger {
 			return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})).With("sid", id)
 		},
-		Observe: tr.Observe,
+		Observe: func(o server.Observation) {
+			tr.Observe(o)
+			if o.Ready.SoftState != nil {
+				pokePicture() // a role changed: show it now
+			}
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Ensemble{Cluster: c, Trace: tr}, nil
+	e := &Ensemble{Cluster: c, Trace: tr}
+	pictureEnsemble(e)
+	return e, nil
 }
 
 // Tracer prints a compact line per notable zab event: votes, role

@@ -47,7 +47,11 @@ func StartKafka(cfg broker.Config) (*Kafka, error) {
 	}
 	cfg.FS = k.fs
 	k.cfg = cfg
-	return k, k.start()
+	if err := k.start(); err != nil {
+		return k, err
+	}
+	pictureKafka(k)
+	return k, nil
 }
 
 func (k *Kafka) start() error {

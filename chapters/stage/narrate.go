@@ -15,16 +15,20 @@ type Narrator struct {
 	step int
 }
 
-// Title prints the chapter's banner.
+// Title prints the chapter's banner and starts the stage's live picture
+// (picture.go), printing its address.
 func (n *Narrator) Title(chapter int, title string) {
 	line := strings.Repeat("═", 60)
-	fmt.Fprintf(n.W, "%s\n  zkafka — chapter %d: %s\n%s\n", line, chapter, title, line)
+	fmt.Fprintf(n.W, "%s\n  zkafka — chapter %d: %s\n", line, chapter, title)
+	startPicture(chapter, title, n.W)
+	fmt.Fprintf(n.W, "%s\n", line)
 }
 
 // Step starts a numbered step.
 func (n *Narrator) Step(title string) {
 	n.step++
 	fmt.Fprintf(n.W, "\n── %d. %s %s\n", n.step, title, strings.Repeat("─", max(0, 52-len(title))))
+	noteStep(n.step, title)
 }
 
 // Say explains, wrapped at 72 columns.

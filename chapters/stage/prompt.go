@@ -27,6 +27,10 @@ type Experiment struct {
 //	printf 'status\nkill 1\nsleep 2\nstatus\nquit\n' | make run-chapter 3
 //
 // With no input at all (in CI, or `make run < /dev/null`) it just serves.
+//
+// The stage's live picture offers the same experiments as buttons; a
+// button runs its line exactly as typing it would, never at the same time
+// as a typed one.
 func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Experiment) {
 	names := make([]string, 0, len(exps))
 	for n := range exps {
@@ -43,6 +47,18 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 	}
 	fi, err := in.Stat()
 	piped := err != nil || fi.Mode()&os.ModeCharDevice == 0
+	r := &runner{exps: exps}
+	// The picture's buttons run the same lines, one at a time with the
+	// prompt's, echoed here as if typed.
+	pictureCommands(exps, func(line string) error {
+		fmt.Fprintf(out, "%s   (from the picture)\n", line)
+		_, err := r.runLine(line)
+		if err != nil {
+			fmt.Fprintf(out, "error: %v\n", err)
+		}
+		fmt.Fprint(out, "\nzkafka> ")
+		return err
+	})
 	help()
 	lines := make(chan string)
 	go func() {
@@ -93,12 +109,12 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 				}
 				continue
 			}
-			e, ok := exps[f[0]]
+			ok, err := r.runLine(line)
 			if !ok {
 				fmt.Fprintf(out, "unknown experiment %q; type help\n", f[0])
 				continue
 			}
-			if err := e.Run(f[1:]); err != nil {
+			if err != nil {
 				fmt.Fprintf(out, "error: %v\n", err)
 			}
 		}

@@ -37,7 +37,11 @@ func StartZooKeeper(cfg server.Config) (*ZooKeeper, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	z := &ZooKeeper{cfg: cfg, tempDir: temp}
-	return z, z.start()
+	if err := z.start(); err != nil {
+		return z, err
+	}
+	pictureStandalone(z)
+	return z, nil
 }
 
 func (z *ZooKeeper) start() error {

@@ -198,6 +198,9 @@ func TestChangesTellTheElection(t *testing.T) {
 		{"kill", before, killed, []string{"s1 is LOOKING (electing)", "s2 is LOOKING (electing)", "s3 is down", "no leader serves"}},
 		{"elect", killed, elected, []string{"s1 FOLLOWS s2 in epoch 2 and serves", "s2 LEADS epoch 2 and serves", "s2 is the leader (epoch 2)", "link s1-s3 cut"}},
 		{"restart", elected, healed, []string{"s3 is back (looking)", "link s1-s3 healed"}},
+		{"won", killed, &State{ZooKeeper: &ZooKeeper{Ensemble: true, Servers: []ZKServer{
+			srv(1, true, "follower", false, 2, 0), srv(2, true, "leader", false, 2, 0), {ID: 3, Mode: "down"}}}},
+			[]string{"s1 lost the election to s2: FOLLOWING, sends FOLLOWERINFO", "s2 won the election: LEADING, gathering FOLLOWERINFO for a new epoch"}},
 		{"nothing", healed, healed, nil},
 	} {
 		if d := cmp.Diff(c.want, Changes(c.from, c.to)); d != "" {
@@ -217,7 +220,7 @@ func TestChangesTellTheLog(t *testing.T) {
 	a := &State{Kafka: &Kafka{Brokers: []Broker{{ID: 0, Addr: "x", Up: true}}, Topics: []Topic{{Name: "demo", Partitions: part(0, 0, 10)}}}}
 	b := &State{Kafka: &Kafka{Brokers: []Broker{{ID: 0, Addr: "x", Up: false}}, Topics: []Topic{
 		{Name: "demo", Partitions: part(10, 10, 25)}, {Name: "short", Partitions: part(0, 0)}}}}
-	want := []string{"broker 0 is down", "topic short created (1 partitions)", "demo-0 rolled: a new segment at offset 25",
+	want := []string{"broker 0 is down", "topic short created (1 partition)", "demo-0 rolled: a new segment at offset 25",
 		"demo-0: segment 00000000000000000000 deleted", "demo-0: log start offset 0 → 10"}
 	if d := cmp.Diff(want, Changes(a, b)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)

@@ -88,8 +88,12 @@ func role(s ZKServer) string {
 		return "is LOOKING (electing)"
 	case s.Mode == "leader" && s.Serving:
 		return fmt.Sprintf("LEADS epoch %d and serves", s.Epoch)
+	case s.Mode == "leader" && s.Epoch == 0:
+		return "won the election: LEADING, gathering FOLLOWERINFO for a new epoch"
 	case s.Mode == "leader":
 		return fmt.Sprintf("leads epoch %d, synchronizing followers", s.Epoch)
+	case s.Mode == "follower" && s.Epoch == 0:
+		return fmt.Sprintf("lost the election to s%d: FOLLOWING, sends FOLLOWERINFO", s.Leader)
 	case s.Mode == "follower" && s.Serving:
 		return fmt.Sprintf("FOLLOWS s%d in epoch %d and serves", s.Leader, s.Epoch)
 	case s.Mode == "follower":
@@ -142,7 +146,7 @@ func kafkaChanges(a, b *Kafka) []string {
 	t1, s1, st1 := segsOf(b)
 	for _, t := range b.Topics {
 		if !t0[t.Name] {
-			out = append(out, fmt.Sprintf("topic %s created (%d partitions)", t.Name, len(t.Partitions)))
+			out = append(out, fmt.Sprintf("topic %s created (%s)", t.Name, plural(len(t.Partitions), "partition")))
 		}
 	}
 	for _, t := range a.Topics {
@@ -206,3 +210,10 @@ func sameState(a, b *State) bool {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}

@@ -17,7 +17,7 @@ function h(tag, attrs, ...kids) {
     else if (k === 'dataset') Object.assign(el.dataset, v)
     else el.setAttribute(k, v === true ? '' : String(v))
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === undefined || kid === null || kid === false) continue
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)))
   }
@@ -32,7 +32,7 @@ function s(tag, attrs, ...kids) {
     if (k === 'dataset') Object.assign(el.dataset, v)
     else el.setAttribute(k, String(v))
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === undefined || kid === null) continue
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)))
   }
@@ -128,7 +128,10 @@ function renderZooKeeper(st) {
   // leader's links to the followers it serves in gold, cut links dashed red.
   const svg = document.getElementById('zk-ring')
   svg.replaceChildren()
-  const cx = 170, cy = 118, r = n > 1 ? 84 : 0
+  // One server: a small picture; an ensemble: a ring.
+  svg.setAttribute('viewBox', n > 1 ? '0 0 340 270' : '100 60 140 120')
+  svg.classList.toggle('single', n <= 1)
+  const cx = 170, cy = n > 1 ? 118 : 100, r = n > 1 ? 84 : 0
   const pos = {}
   zk.servers.forEach((srv, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(n, 1)
