@@ -61,6 +61,11 @@ type Config struct {
 	ZooKeeperConnect string
 	// Logger receives the broker's logs. Default slog.Default().
 	Logger *slog.Logger
+	// OnRequest, when set, is told the API key and version of every
+	// request the broker is about to handle, with the client id: how
+	// tests and the stages show which versions a client negotiated. It
+	// runs on the connection's goroutine and must not block.
+	OnRequest func(clientID string, key, version int16)
 	// Clock is the time the broker stamps and ages its logs by, and the
 	// ticker its maintenance jobs run on. Default log.WallClock{}.
 	Clock log.Clock

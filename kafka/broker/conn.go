@@ -165,5 +165,8 @@ func (b *Broker) handle(frame []byte, c *conn) (*frame, error) {
 	if err := req.ReadFrom(body); err != nil {
 		return nil, fmt.Errorf("%w: %s v%d: %v", errFraming, kmsg.NameForKey(h.key), h.version, err)
 	}
+	if b.cfg.OnRequest != nil {
+		b.cfg.OnRequest(h.clientID, h.key, h.version)
+	}
 	return a.handle(b, &request{h: h, conn: c}, req)
 }
