@@ -10,5 +10,10 @@
 // Under the build tag interop (go test -tags interop ./kafka/interop/,
 // run by make interop): kcat 1.7 (librdkafka 2.0) and kafka-python 2.0
 // (Debian packages kcat and python3-kafka) against the same broker. Each
-// test skips with a message naming the missing package.
+// test skips with a message naming the missing package. These tests
+// check what the client really did, not only that records round-trip:
+// they read the codec and magic of every batch from the segment files on
+// disk (kcat -z per codec; kafka-python's gzip; kafka-python with
+// api_version=(0,10,0), whose magic-1 message sets the broker up-converts)
+// and log the API versions each client used (broker Config.OnRequest).
 package interop

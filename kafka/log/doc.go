@@ -19,7 +19,17 @@
 // segment rolls into a new one when it would exceed segment.bytes, is
 // older than segment.ms, has a full index, or an offset would not fit 32
 // bits relative to its base. Retention deletes whole old segments by age
-// (retention.ms) or total size (retention.bytes), never the active one.
+// (retention.ms) or total size (retention.bytes), only below the high
+// watermark the caller passes; an expired active segment goes too, after
+// a roll to a new empty one (Kafka 2.3: a partition nobody writes to
+// still ages out).
+//
+// A broker's log dirs are a Manager (manager.go, AK LogManager): it
+// places new partitions in the least loaded dir and runs the periodic
+// jobs — retention, flush, checkpoints — through RunDue(nowMs), which
+// tests call with the time they choose; Run is the loop a runtime gives
+// one goroutine. The Manager borrows each log through its owner's lock
+// (Access), since a Log is not goroutine-safe.
 //
 // Durability. By default Kafka never fsyncs on its own: flush.messages
 // and flush.ms are infinite, and a record is safe because replicas hold
@@ -53,9 +63,12 @@
 //     is a batch start below the segment's size, its offset below next.
 //   - Recovery keeps every fsynced batch and truncates exactly at the first
 //     invalid byte; truncated or deleted data never reappears.
-//   - No goroutines, no clocks: time is a parameter (ms). All I/O goes
-//     through labs/sim/vfs, so tests can crash the disk (vfs.Mem).
+//   - The package starts no goroutine and reads no clock: time is a
+//     parameter (ms), and Manager.Run runs on its caller's goroutine with
+//     the Clock it is given. All I/O goes through labs/sim/vfs, so tests
+//     can crash the disk (vfs.Mem).
 //
 // Reference: docs/reference/kafka.md §2 (record formats), §3 (storage layout); AK 2.8
-// Log.scala, LogSegment.scala, OffsetIndex.scala, TimeIndex.scala.
+// Log.scala, LogSegment.scala, OffsetIndex.scala, TimeIndex.scala; AK
+// 2.3.1 Log.deleteOldSegments and LogManager for retention and the jobs.
 package log
