@@ -57,7 +57,8 @@ var labs = []Lab{
 	},
 	{
 		N: 3, Slug: "03-zab-broadcast", Title: "ZAB broadcast",
-		Swaps: []Swap{{From: "labs/03-zab-broadcast/zab", To: "zk/zab"}},
+		Swaps:     []Swap{{From: "labs/03-zab-broadcast/zab", To: "zk/zab"}},
+		Contracts: true,
 		Order: []string{
 			"TestQuorumCounting", "TestCommitNeedsMajority", "TestCommitInZxidOrder", "TestProposeRejectsOldZxid",
 			"TestDeliveryInOrder", "TestDeliveryTruncate",
@@ -68,7 +69,8 @@ var labs = []Lab{
 	},
 	{
 		N: 4, Slug: "04-zab-election", Title: "Leader election and recovery",
-		Swaps: []Swap{{From: "labs/04-zab-election/zab", To: "zk/zab"}},
+		Swaps:     []Swap{{From: "labs/04-zab-election/zab", To: "zk/zab"}},
+		Contracts: true,
 		Order: []string{
 			"TestVoteOrder", "TestElectionPicksBestVote", "TestElectionTieGoesToLargerID",
 			"TestElectionJoinsEstablishedEnsemble", "TestElectionNewerRound", "TestFinalizeWait",

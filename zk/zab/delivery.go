@@ -24,10 +24,15 @@ type Delivery struct {
 
 // NewDelivery returns a queue whose state machine has applied everything
 // up to lastCommitted.
+//
+// Contract: nothing is pending; LastCommitted is lastCommitted.
 func NewDelivery(lastCommitted int64) *Delivery { return &Delivery{lastCommitted: lastCommitted} }
 
-// Logged records that zxid was logged; it must be larger than every zxid
-// logged or committed before.
+// Logged records that zxid was logged.
+//
+// Contract: a zxid larger than the last pending zxid (with none pending,
+// than LastCommitted) becomes pending. Any other zxid is an error, and
+// nothing changes.
 func (d *Delivery) Logged(zxid int64) error {
 	last := d.lastCommitted
 	if n := len(d.pending); n > 0 {
@@ -43,10 +48,14 @@ func (d *Delivery) Logged(zxid int64) error {
 // #region delivery-commit
 
 // Commit marks zxid committed and returns the zxids to apply now, in
-// order: every pending zxid <= zxid. A zxid at or below LastCommitted is a
-// duplicate and returns nothing. A zxid that was never logged is an error
-// (ZooKeeper's follower exits: "Committing zxid ... but next pending txn
-// ..."), and nothing is released.
+// order.
+//
+// Contract: a zxid at or below LastCommitted is a duplicate: nothing is
+// released, and no error. A pending zxid releases every pending zxid up
+// to and including it, returned in increasing order; they are no longer
+// pending, and zxid becomes LastCommitted. Any other zxid was never
+// logged: an error (ZooKeeper's follower exits: "Committing zxid ... but
+// next pending txn ..."), and nothing is released.
 func (d *Delivery) Commit(zxid int64) ([]int64, error) {
 	if zxid <= d.lastCommitted {
 		return nil, nil
@@ -67,6 +76,9 @@ func (d *Delivery) Commit(zxid int64) ([]int64, error) {
 // #endregion delivery-commit
 
 // Truncate forgets pending zxids above zxid (the leader sent TRUNC).
+//
+// Contract: the pending zxids above zxid are dropped; zxid itself and the
+// ones below it stay pending. LastCommitted does not change.
 func (d *Delivery) Truncate(zxid int64) {
 	for i, z := range d.pending {
 		if z > zxid {
@@ -77,7 +89,13 @@ func (d *Delivery) Truncate(zxid int64) {
 }
 
 // LastCommitted is the last zxid released (or the starting point).
+//
+// Contract: the zxid of the last Commit that released something; before
+// any, NewDelivery's lastCommitted.
 func (d *Delivery) LastCommitted() int64 { return d.lastCommitted }
 
 // Pending is the number of logged, undelivered zxids.
+//
+// Contract: how many zxids are pending: logged, and neither released by
+// Commit nor dropped by Truncate.
 func (d *Delivery) Pending() int { return len(d.pending) }

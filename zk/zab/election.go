@@ -11,8 +11,8 @@ import (
 
 // #region total-order
 
-// TotalOrder reports whether vote a beats vote b. FastLeaderElection's
-// totalOrderPredicate:
+// TotalOrder reports whether vote a beats vote b (FastLeaderElection's
+// totalOrderPredicate):
 //
 //	"We return true if one of the following three cases hold:
 //	 1- New epoch is higher
@@ -20,9 +20,14 @@ import (
 //	 3- New epoch is the same as current epoch, new zxid is the same as
 //	    current zxid, but server id is higher."
 //
+// Contract: true exactly when a.PeerEpoch > b.PeerEpoch; or the epochs
+// are equal and a.Zxid > b.Zxid; or both are equal and a.Leader >
+// b.Leader (ties go to the larger server id). ElectionEpoch is not
+// compared.
+//
 // Epochs are the candidates' currentEpoch (PeerEpoch): a peer that
 // accepted a newer leader's history wins over one with a longer but older
-// log. Ties go to the larger server id.
+// log.
 func TotalOrder(a, b quorum.Vote) bool {
 	return a.PeerEpoch > b.PeerEpoch ||
 		a.PeerEpoch == b.PeerEpoch && (a.Zxid > b.Zxid || a.Zxid == b.Zxid && a.Leader > b.Leader)
@@ -63,13 +68,22 @@ type Election struct {
 // finalizeWaitTicks (>= 0) is how long a quorum must stand before it is
 // final; resendTicks (>= 1) how often notifications are sent again while
 // nothing is decided.
+//
+// Contract: the election is idle (Looking is false) and Clock is 0 until
+// the first Start.
 func NewElection(self int64, voters []int64, finalizeWaitTicks, resendTicks int) *Election {
 	return &Election{self: self, voters: slices.Clone(voters), finalizeWait: finalizeWaitTicks, resendEvery: max(resendTicks, 1), finalizeLeft: -1}
 }
 
-// Start begins a new round: the logical clock advances, the peer votes
-// for itself (lastZxid is its last logged zxid, currentEpoch its current
-// epoch) and tells every other voter.
+// Start begins a new round; lastZxid is the peer's last logged zxid,
+// currentEpoch its current epoch.
+//
+// Contract: Clock goes up by one and Looking becomes true; the notes of
+// earlier rounds are forgotten. Proposal becomes this peer's own
+// candidacy, {Leader: self, Zxid: lastZxid, PeerEpoch: currentEpoch,
+// ElectionEpoch: Clock}, and Start returns one NOTIFICATION packet for
+// every other voter (From self, To that voter, Note LOOKING with
+// Proposal).
 func (e *Election) Start(lastZxid, currentEpoch int64) []quorum.Packet {
 	e.looking = true
 	e.clock++
@@ -108,8 +122,33 @@ func (e *Election) sendTo(to int64) quorum.Packet {
 }
 
 // Receive handles a notification from another voter. It returns the
-// notifications to send, and the decided vote once the election is over
-// (then the Election is idle until the next Start).
+// notifications to send, and the decided vote once the election is over.
+//
+// Contract: while idle, and for a note from self or from a non-voter, it
+// does nothing. A LOOKING note:
+//
+//   - of a newer round (ElectionEpoch > Clock): Clock becomes that round,
+//     the notes of the old round are forgotten, Proposal becomes the
+//     better (TotalOrder) of the note's vote and this peer's own
+//     candidacy, and every other voter is notified;
+//   - of an older round: it is answered with Proposal, to the sender
+//     only, and not recorded;
+//   - of this round, with a vote that beats Proposal: the vote becomes
+//     Proposal (in this round) and every other voter is notified.
+//
+// A note of this round is recorded as the sender's latest. The election
+// decides on Proposal once the latest notes of this round of a majority
+// of voters, its own included, carry exactly Proposal (all four fields),
+// and FinalizeWait ticks have passed since without a better vote (at once
+// with no wait). A FOLLOWING or LEADING note comes from a peer that
+// finished, and is recorded too: the election decides on its vote when a
+// majority of voters agree with it, either among the notes of this round
+// (a LOOKING one agrees on all four fields, a finished one on Leader and
+// PeerEpoch) or among the latest notes of finished peers of any round
+// (on Leader and PeerEpoch; Clock then becomes the vote's round), and in
+// that same set the Leader's own note says LEADING (or the Leader is this
+// peer, and the vote is of this round). Deciding makes the election idle
+// and returns the vote decided.
 func (e *Election) Receive(from int64, n quorum.Note) ([]quorum.Packet, *quorum.Vote) {
 	if !e.looking || from == e.self || !slices.Contains(e.voters, from) {
 		return nil, nil
@@ -182,9 +221,13 @@ func (e *Election) checkQuorum() *quorum.Vote {
 	return nil
 }
 
-// Tick advances time by one tick: the finalize wait runs down, and
-// notifications are sent again when nothing was decided for a while
-// (lost notifications, peers that were partitioned away).
+// Tick advances time by one tick.
+//
+// Contract: while idle it does nothing. While looking, a running finalize
+// wait runs down, and the election decides on Proposal when it runs out
+// with the majority still standing; while nothing is decided, after
+// resendTicks ticks without a new Proposal every other voter is notified
+// again, and again every resendTicks ticks.
 func (e *Election) Tick() ([]quorum.Packet, *quorum.Vote) {
 	if !e.looking {
 		return nil, nil
@@ -245,14 +288,18 @@ func sameVote(a, b quorum.Note) bool {
 }
 
 // Clock is the logical clock (the current round).
+//
+// Contract: the round of the last Start, or the newer round the peer
+// joined since; it never decreases.
 func (e *Election) Clock() int64 { return e.clock }
 
 // Proposal is the vote this peer currently sends.
+//
+// Contract: the vote of the notifications this peer sends now, with
+// ElectionEpoch its round.
 func (e *Election) Proposal() quorum.Vote { return e.proposal }
 
 // Looking reports whether a round is in progress.
+//
+// Contract: true from Start until the election decides.
 func (e *Election) Looking() bool { return e.looking }
-
-// lab4Unimplemented is nil in the reference; the lab 4 skeleton reports
-// its first stub called (see Unimplemented).
-func lab4Unimplemented() error { return nil }

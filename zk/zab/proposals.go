@@ -35,12 +35,20 @@ type proposal struct {
 
 // NewProposals returns an empty table for a leader whose history is
 // committed up to lastCommitted (the end of its initial history).
+// voters are the ids whose acks count.
+//
+// Contract: nothing is outstanding; LastProposed and LastCommitted are
+// lastCommitted. Changing the voters slice afterwards does not change
+// the table.
 func NewProposals(voters []int64, lastCommitted int64) *Proposals {
 	return &Proposals{voters: slices.Clone(voters), lastProposed: lastCommitted, lastCommitted: lastCommitted}
 }
 
-// Propose records a new outstanding proposal. zxid must be larger than
-// every zxid proposed before.
+// Propose records a new outstanding proposal.
+//
+// Contract: a zxid larger than LastProposed becomes outstanding, acked by
+// no one yet, and the new LastProposed. Any other zxid is an error, and
+// the table does not change.
 func (p *Proposals) Propose(zxid int64) error {
 	if zxid <= p.lastProposed {
 		return fmt.Errorf("zab: proposal %s is not after the last proposal %s", quorum.FormatZxid(zxid), quorum.FormatZxid(p.lastProposed))
@@ -53,10 +61,16 @@ func (p *Proposals) Propose(zxid int64) error {
 // #region try-to-commit
 
 // Ack records that voter sid has logged zxid and returns the zxids that
-// became committed because of it, in increasing order (usually none or
-// one; several when an ack completes a quorum behind which later
-// proposals were already waiting). Acks from non-voters, for committed
-// zxids or for zxids never proposed are ignored.
+// became committed because of it.
+//
+// Contract: a voter's ack of an outstanding zxid counts once. An
+// outstanding zxid commits when a majority of voters (IsQuorum) acked it
+// and every outstanding zxid below it has committed; Ack returns the
+// zxids it committed, in increasing order (none, one, or several when an
+// ack completes a quorum that later proposals were waiting behind), and
+// they are no longer outstanding. An ack from a non-voter, or for a zxid
+// at or below LastCommitted, above LastProposed or never proposed,
+// changes nothing and returns nothing.
 func (p *Proposals) Ack(sid, zxid int64) []int64 {
 	if !slices.Contains(p.voters, sid) || zxid <= p.lastCommitted || zxid > p.lastProposed {
 		return nil
@@ -82,18 +96,30 @@ func (p *Proposals) Ack(sid, zxid int64) []int64 {
 // #endregion try-to-commit
 
 // LastProposed is the largest zxid proposed (or the initial commit point).
+//
+// Contract: the last zxid Propose accepted; before any, NewProposals'
+// lastCommitted.
 func (p *Proposals) LastProposed() int64 { return p.lastProposed }
 
 // LastCommitted is the largest committed zxid.
+//
+// Contract: the last zxid Ack returned; before any, NewProposals'
+// lastCommitted.
 func (p *Proposals) LastCommitted() int64 { return p.lastCommitted }
 
 // Outstanding is the number of proposals not yet committed.
+//
+// Contract: how many zxids Propose accepted that Ack has not returned.
 func (p *Proposals) Outstanding() int { return len(p.pending) }
 
 // #region is-quorum
 
 // IsQuorum reports whether the voters marked true in acked form a
-// majority of voters. Ids that are not voters do not count.
+// majority of voters (QuorumMaj.containsQuorum).
+//
+// Contract: true exactly when at least quorum.Majority(len(voters)) of the
+// voters are marked true in acked. Ids that are not voters, and voters
+// marked false, do not count.
 func IsQuorum(voters []int64, acked map[int64]bool) bool {
 	n := 0
 	for _, v := range voters {
@@ -105,7 +131,3 @@ func IsQuorum(voters []int64, acked map[int64]bool) bool {
 }
 
 // #endregion is-quorum
-
-// lab3Unimplemented is nil in the reference; the lab 3 skeleton reports
-// its first stub called (see Unimplemented).
-func lab3Unimplemented() error { return nil }

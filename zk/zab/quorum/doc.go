@@ -1,6 +1,6 @@
 // Package quorum holds the vocabulary ZAB's peers speak: zxids, quorum
 // packets (ZooKeeper's QuorumPacket types), votes and notifications of fast
-// leader election, and majorities.
+// leader election, majorities, and the leader's sync decision (SyncPlan).
 //
 // It is the part of chapters 3 and 4 that the learner does not write: plain
 // Go types, no behaviour beyond arithmetic. The state machines that use
