@@ -49,8 +49,10 @@ const sidebar = [
       { text: 'Kafka facts', link: '/reference/kafka' },
       { text: 'Wire protocol notes', link: '/reference/wire-protocol' },
       { text: 'Kafka’s paths in ZooKeeper', link: '/reference/kafka-paths' },
+      { text: 'Kafka 2.3’s znodes', link: '/reference/kafka-znodes' },
       { text: 'Configuration', link: '/reference/configuration' },
       { text: 'Command-line tools', link: '/reference/cli' },
+      { text: 'The live picture', link: '/reference/picture' },
     ],
   },
   {
