@@ -211,7 +211,7 @@ func TestChangesTellTheElection(t *testing.T) {
 
 func TestChangesTellTheLog(t *testing.T) {
 	part := func(start int64, bases ...int64) []Partition {
-		l := ReplicaLog{Broker: 0, LogStartOffset: start}
+		l := ReplicaLog{Broker: 0, LogStartOffset: start, LogEndOffset: 30}
 		for _, b := range bases {
 			l.Segments = append(l.Segments, Segment{BaseOffset: b})
 		}
@@ -224,5 +224,11 @@ func TestChangesTellTheLog(t *testing.T) {
 		"demo-0: segment 00000000000000000000 deleted", "demo-0: log start offset 0 → 10"}
 	if d := cmp.Diff(want, Changes(a, b)); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+	// A power cut: recovery truncates the torn tail.
+	c := &State{Kafka: &Kafka{Brokers: b.Kafka.Brokers, Topics: []Topic{{Name: "demo", Partitions: part(10, 10, 25)}, {Name: "short", Partitions: part(0, 0)}}}}
+	c.Kafka.Topics[0].Partitions[0].Logs[0].LogEndOffset = 22
+	if d := cmp.Diff([]string{"demo-0: log end offset 30 → 22: truncated"}, Changes(b, c)); d != "" {
+		t.Errorf("truncation (-want +got):\n%s", d)
 	}
 }

@@ -142,8 +142,22 @@ func kafkaChanges(a, b *Kafka) []string {
 		}
 		return topics, segs, start
 	}
+	endOf := func(k *Kafka) map[string]int64 {
+		end := map[string]int64{}
+		for _, t := range k.Topics {
+			for _, p := range t.Partitions {
+				for _, l := range p.Logs {
+					if l.Broker == p.Leader {
+						end[t.Name+"-"+strconv.Itoa(int(p.Partition))] = l.LogEndOffset
+					}
+				}
+			}
+		}
+		return end
+	}
 	t0, s0, st0 := segsOf(a)
 	t1, s1, st1 := segsOf(b)
+	e0, e1 := endOf(a), endOf(b)
 	for _, t := range b.Topics {
 		if !t0[t.Name] {
 			out = append(out, fmt.Sprintf("topic %s created (%s)", t.Name, plural(len(t.Partitions), "partition")))
@@ -192,6 +206,12 @@ func kafkaChanges(a, b *Kafka) []string {
 			tp := t.Name + "-" + strconv.Itoa(int(p.Partition))
 			if o, ok := st0[tp]; ok && st1[tp] > o && o >= 0 {
 				out = append(out, fmt.Sprintf("%s: log start offset %d → %d", tp, o, st1[tp]))
+			}
+			// The log end never moves back but by a truncation: recovery
+			// cutting a torn tail (chapter 5), a follower truncating to its
+			// leader (chapter 7).
+			if o, ok := e0[tp]; ok && e1[tp] >= 0 && e1[tp] < o {
+				out = append(out, fmt.Sprintf("%s: log end offset %d → %d: truncated", tp, o, e1[tp]))
 			}
 		}
 	}

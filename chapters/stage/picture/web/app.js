@@ -108,6 +108,12 @@ function serverName(zk, srv) {
   return zk.ensemble ? `s${srv.id}` : 'server'
 }
 
+// shownEpoch is the epoch a server is in: while LOOKING, Status's epoch
+// is the one being established (0), so show its current epoch.
+function shownEpoch(srv) {
+  return srv.mode === 'looking' ? srv.currentEpoch : srv.epoch
+}
+
 function modeLabel(srv) {
   if (!srv.up) return 'down'
   if (srv.mode === 'leader' || srv.mode === 'follower') return srv.serving ? srv.mode : `${srv.mode} (syncing)`
@@ -159,7 +165,7 @@ function renderZooKeeper(st) {
       s('circle', { cx: x, cy: y, r: 26 }),
       s('text', { x, y: y + 5 }, zk.ensemble ? `s${srv.id}` : 'zk'),
       s('text', { class: 'below', x, y: y + 42 }, modeLabel(srv)),
-      srv.up ? s('text', { class: 'below muted', x, y: y + 55 }, `epoch ${srv.epoch}`) : null,
+      srv.up ? s('text', { class: 'below muted', x, y: y + 55 }, `epoch ${shownEpoch(srv)}`) : null,
     )
     svg.append(g)
   }
@@ -178,12 +184,15 @@ function renderZooKeeper(st) {
       srv.up
         ? kv([
           zk.ensemble ? ['leader', srv.leader ? `s${srv.leader}` : '—'] : null,
-          ['epoch', zk.ensemble ? `${srv.epoch} (accepted ${srv.acceptedEpoch}, current ${srv.currentEpoch})` : String(srv.epoch)],
+          ['epoch', zk.ensemble
+            ? `${srv.mode === 'looking' ? '— electing' : srv.epoch} (accepted ${srv.acceptedEpoch}, current ${srv.currentEpoch})`
+            : String(srv.epoch)],
           ['last zxid', zxid(srv.zxid)],
           zk.ensemble ? ['last logged', zxid(srv.lastLogged)] : null,
           ['znodes', srv.znodes],
           ['watches', srv.watches],
-          ['sessions', srv.sessions !== undefined ? `${srv.sessions} in the ensemble, ${conns.length} connected here` : undefined],
+          ['sessions', srv.sessions === undefined ? undefined
+            : zk.ensemble ? `${srv.sessions} in the ensemble, ${conns.length} connected here` : String(srv.sessions)],
         ])
         : h('p', { class: 'muted small' }, 'stopped: only what it fsynced survives'),
       srv.up && !srv.serving && srv.mode !== 'standalone'
