@@ -239,6 +239,12 @@ func (l *leader) syncLearner(p *Peer, ln *learner) {
 
 // #endregion sync-learner
 
+// #region leader-ack
+
+// ack: learner ln acked zxid. The ack of NEWLEADER (zxid epoch<<32) makes
+// it synced: its currentEpoch is now ours, durably, with our history
+// under it. Any other ACK counts toward a commit only if it comes from a
+// synced learner of an established leader.
 func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 	if ln.stage < lSyncing {
 		return fmt.Errorf("%w: ACK from %d before sync", ErrBadPacket, ln.sid)
@@ -264,6 +270,8 @@ func (l *leader) ack(p *Peer, ln *learner, zxid int64) error {
 	}
 	return nil
 }
+
+// #endregion leader-ack
 
 // #region own-ack
 
