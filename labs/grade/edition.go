@@ -33,10 +33,12 @@ import (
 //
 // The edition knows it is one: it carries labs/grade/edition_list.go, which
 // sets editionUnsolved. There the grader swaps in the learner's files of
-// every unsolved lab (the only code there is for them: lab 3's ensemble
-// tests run on your lab 4 election, as 6.5840's kvraft runs on your raft),
-// refuses SOLUTION=1 for them, and `make test` says which labs are still
-// open, skipping the reference tests that need an open lab.
+// every unsolved lab (the only code there is for them), refuses SOLUTION=1
+// for them, and `make test` says which labs are still open, skipping the
+// reference tests that need an open lab. A lab never waits for a later
+// one: where its tests need a later lab that is still open (lab 3's
+// ensembles elect a leader, lab 4's subject), they run on the stand-in it
+// names (Lab.StandIns), never on the later lab's skeleton.
 
 // editionUnsolved lists the labs whose reference this tree does not hold:
 // nil in the full repository; set by the generated editionListFile in a
@@ -70,7 +72,8 @@ func editionLabs() []Lab {
 }
 
 // swapSet is what the grader swaps in to test lab l: lab l's files (unless
-// solution), and in a learner edition every unsolved lab's files too.
+// solution), and in a learner edition every other unsolved lab's files
+// too — or, for a lab l has a stand-in for (Lab.StandIns), the stand-in.
 func swapSet(l Lab, solution bool) []Lab {
 	var out []Lab
 	if !solution {
@@ -78,10 +81,21 @@ func swapSet(l Lab, solution bool) []Lab {
 	}
 	for _, u := range editionLabs() {
 		if u.N != l.N {
-			out = append(out, u)
+			out = append(out, l.standIn(u))
 		}
 	}
 	return out
+}
+
+// standIn is what lab l runs on in place of lab u's files: l's stand-in
+// for u if it has one (a lab of one package), else u itself.
+func (l Lab) standIn(u Lab) Lab {
+	dir, ok := l.StandIns[u.N]
+	if !ok || len(u.Swaps) != 1 {
+		return u
+	}
+	return Lab{N: u.N, Slug: u.Slug, Title: u.Title + " (lab " + strconv.Itoa(l.N) + "'s stand-in)",
+		Swaps: []Swap{{From: dir, To: u.Swaps[0].To}}}
 }
 
 // requireReference stops SOLUTION=1 for a lab this edition has no

@@ -277,3 +277,77 @@ func referenceLeaks(t *testing.T, root, out string, replaced map[string]string) 
 	}
 	return leaks
 }
+
+// TestLabThreeStandsInForLabFour checks that lab 3 does not wait for lab
+// 4 (issue 8, "a learner edition": labs 1–5 done in order): in an edition
+// with both open, lab 3's ensembles elect their leader with the given
+// stand-in (labs/03-zab-broadcast/lab4-standin) instead of lab 4's
+// skeleton, and `make run-chapter 3` does the same; lab 4 itself is still
+// graded on the learner's own files. The stand-in holds a file for each
+// file lab 4 replaces, so no skeleton of lab 4 is left in the build. With
+// lab 3's reference copied into that edition's lab 3 files, lab 3 scores
+// 100% (the stand-in is a correct election and sync decision).
+func TestLabThreeStandsInForLabFour(t *testing.T) {
+	root := testRoot(t)
+	l3, _ := findLab(3)
+	l4, _ := findLab(4)
+	stand, err := learnerFiles(filepath.Join(root, l3.StandIns[4]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := learnerFiles(filepath.Join(root, l4.Swaps[0].From))
+	if !reflect.DeepEqual(stand, want) {
+		t.Errorf("%s holds %v, want a stand-in for each of lab 4's files %v", l3.StandIns[4], stand, want)
+	}
+
+	saved := editionUnsolved
+	editionUnsolved = []int{3, 4}
+	froms := func(ls []Lab) []string {
+		var out []string
+		for _, l := range ls {
+			for _, s := range l.Swaps {
+				out = append(out, s.From)
+			}
+		}
+		return out
+	}
+	got3, got4 := froms(swapSet(l3, false)), froms(swapSet(l4, false))
+	editionUnsolved = saved
+	if w := []string{l3.Swaps[0].From, l3.StandIns[4]}; !reflect.DeepEqual(got3, w) {
+		t.Errorf("lab 3 in an edition with labs 3 and 4 open swaps in %v, want %v", got3, w)
+	}
+	if w := []string{l4.Swaps[0].From, l3.Swaps[0].From}; !reflect.DeepEqual(got4, w) {
+		t.Errorf("lab 4 in an edition with labs 3 and 4 open swaps in %v, want %v (the learner's own files)", got4, w)
+	}
+
+	if testing.Short() {
+		t.Skip("builds a learner edition and grades lab 3 in it")
+	}
+	out := filepath.Join(t.TempDir(), "edition")
+	rep, err := makeEdition(root, out, []Lab{l3, l4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, from := range rep.LeftOut {
+		if strings.HasPrefix(f, l3.StandIns[4]+"/") {
+			t.Fatalf("the edition left out the stand-in %s: it holds the body of the reference %s", f, from)
+		}
+	}
+	files, _ := learnerFiles(filepath.Join(root, l3.Swaps[0].From))
+	for _, f := range files {
+		ref, err := os.ReadFile(filepath.Join(root, l3.Swaps[0].To, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, l3.Swaps[0].From, f), ref, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "run", "./labs/grade", "test", "3")
+	cmd.Dir = out
+	o, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(o), "100%") {
+		t.Fatalf("lab 3, solved, in an edition with lab 4 open: %v\n%s", err, o)
+	}
+	t.Logf("%s", o)
+}

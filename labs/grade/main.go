@@ -149,16 +149,30 @@ func cmdRun(root string, args []string) int {
 	switch {
 	case inEdition():
 		// A learner edition: the learner's files are the only code there is
-		// for its unsolved labs (chapter 3's ensemble elects its leader
-		// with your lab 4), and the reference of the others is in place.
-		swaps = editionLabs()
-		var ns []string
-		for _, x := range swaps {
-			ns = append(ns, strconv.Itoa(x.N))
+		// for its unsolved labs, and the reference of the others is in
+		// place. A later lab chapter N runs on but that is still open is
+		// replaced by chapter N's stand-in for it, if it has one (chapter
+		// 3's ensemble elects its leader with lab 3's stand-in for lab 4).
+		var ns, stand []string
+		for _, u := range editionLabs() {
+			if u.N > l.N {
+				if s := l.standIn(u); s.Swaps[0].From != u.Swaps[0].From {
+					stand = append(stand, fmt.Sprintf("lab %d (%s)", u.N, s.Swaps[0].From))
+					swaps = append(swaps, s)
+					continue
+				}
+			}
+			swaps = append(swaps, u)
+			ns = append(ns, strconv.Itoa(u.N))
 		}
-		if *solution {
+		if len(stand) > 0 {
+			fmt.Fprintf(os.Stderr, "grade: chapter %d runs on given stand-ins for %s, still open here\n", l.N, strings.Join(stand, ", "))
+		}
+		switch {
+		case len(ns) == 0:
+		case *solution:
 			fmt.Fprintf(os.Stderr, "grade: this learner edition has no reference for labs %s: running your files for them\n", strings.Join(ns, ", "))
-		} else {
+		default:
 			fmt.Fprintf(os.Stderr, "grade: running chapter %d with your labs %s swapped in\n", l.N, strings.Join(ns, ", "))
 		}
 	case !*solution:
