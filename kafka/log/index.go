@@ -54,6 +54,13 @@ func (x *offsetIndex) isFull() bool { return len(x.entries) >= x.maxEntries }
 
 // append adds the entry (offset, pos) in memory and on disk. Entries must
 // grow: an offset not above the last entry's is a bug in the caller.
+//
+// Contract: a full index (isFull) returns errIndexFull, and an entry whose
+// offset or position is not above the last entry's returns an error;
+// neither changes anything. Otherwise the entry is written at byte
+// len(entries)*8 of the file — offset-base, then pos, each a big-endian
+// u32 — and added to entries. An error from the write is returned, and
+// the entry is not added.
 func (x *offsetIndex) append(offset, pos int64) error {
 	if x.isFull() {
 		return errIndexFull
@@ -75,8 +82,11 @@ func (x *offsetIndex) append(offset, pos int64) error {
 // #region lookup
 
 // lookup returns the entry with the greatest offset <= target: where a
-// scan for target may start. With no such entry it returns (base, 0),
-// the start of the segment.
+// scan for target may start.
+//
+// Contract: the entry with the greatest offset <= target, or (base, 0) —
+// the start of the segment — when there is none. The error is nil: the
+// entries are in memory.
 func (x *offsetIndex) lookup(target int64) (indexEntry, error) {
 	// The first entry with offset > target; the one before it is ours.
 	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].offset > target })
@@ -119,6 +129,14 @@ func (x *timeIndex) last() timeEntry {
 
 // maybeAppend adds (timestamp, offset) only if timestamp is above the last
 // entry's: the time index is monotonic even when producers' clocks are not.
+//
+// Contract: a timestamp not above last()'s changes nothing and returns
+// nil. Otherwise an offset below last()'s returns an error, and a full
+// index (isFull) returns errIndexFull; neither changes anything. Else the
+// entry is written at byte len(entries)*12 of the file — timestamp as a
+// big-endian i64, then offset-base as a big-endian u32 — and added to
+// entries. An error from the write is returned, and the entry is not
+// added.
 func (x *timeIndex) maybeAppend(timestamp, offset int64) error {
 	last := x.last()
 	if timestamp <= last.timestamp {
@@ -140,9 +158,11 @@ func (x *timeIndex) maybeAppend(timestamp, offset int64) error {
 	return nil
 }
 
-// lookup returns the entry with the greatest timestamp <= ts, or
-// (-1, base) if every entry is later: where a search for the first record
-// with timestamp >= ts may start.
+// lookup finds where a search for the first record with timestamp >= ts
+// may start.
+//
+// Contract: the entry with the greatest timestamp <= ts, or (-1, base)
+// when there is none. The error is nil: the entries are in memory.
 func (x *timeIndex) lookup(ts int64) (timeEntry, error) {
 	i := sort.Search(len(x.entries), func(i int) bool { return x.entries[i].timestamp > ts })
 	if i == 0 {

@@ -74,10 +74,23 @@ type appendInfo struct {
 
 // assignOffsets validates every batch in batches (record.Validate: CRC,
 // sizes, records) and stamps them in place, as the leader does on the
-// produce path: baseOffset from next on, one offset per record, and the
-// leader's epoch. Neither field is covered by the CRC, so the bytes stay
-// valid. Nothing is stamped unless every batch is valid.
+// produce path. Neither field it stamps is covered by the CRC, so the
+// bytes stay valid. It walks the batches twice: once to validate them
+// all, once to stamp.
 // Reference: docs/reference/kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
+//
+// Contract: batches holds batches back to back. If record.Split or
+// v.Validate refuses any of them, assignOffsets returns that error and
+// changes no byte of batches. Otherwise every batch, in order, gets its
+// baseOffset (record.SetBaseOffset) — next for the first, then the offset
+// after the previous batch's last offset (baseOffset + lastOffsetDelta) —
+// and partitionLeaderEpoch epoch (record.SetPartitionLeaderEpoch), in
+// place, and the appendInfo describes the result: firstOffset next;
+// lastOffset the last batch's last offset (next-1 when there are no
+// batches); maxTimestamp the largest batch maxTimestamp and
+// offsetOfMaxTimestamp the last offset of the first batch that has it
+// (both -1 when there are no batches); records the sum of the batches'
+// record counts; batches their number.
 func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator) (appendInfo, error) {
 	info := appendInfo{firstOffset: next, lastOffset: next - 1, maxTimestamp: -1, offsetOfMaxTimestamp: -1}
 	// Validate everything first: a request is all or nothing.
@@ -114,11 +127,20 @@ func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator)
 // #region append
 
 // append writes batches (offsets already assigned, described by info) at
-// the end of the segment and maintains the indexes. The offset index gets
-// an entry when more than index.interval.bytes were appended since the
-// last one; it maps this append's largest offset to this append's start
-// position, and the time index records the largest timestamp so far.
+// the end of the segment and maintains the indexes: the append rule.
 // Reference: docs/reference/kafka.md §3; AK LogSegment.append.
+//
+// Contract: batches is written at position size of the .log; a write
+// error is returned before anything changes. maxTimestamp and
+// offsetOfMaxTimestamp become info's when info.maxTimestamp is larger,
+// and rollingTimestamp becomes info.maxTimestamp if it was -1. Then the
+// append rule: if bytesSinceIndex (the bytes appended since the last
+// offset index entry, before this append) is more than indexInterval, the
+// offset index maps info.lastOffset to this append's start position and
+// the time index gets maybeAppend(maxTimestamp, offsetOfMaxTimestamp),
+// an index error is returned, and bytesSinceIndex restarts at 0.
+// Finally bytesSinceIndex and size grow by len(batches), and next is
+// info.lastOffset+1.
 func (s *segment) append(batches []byte, info appendInfo) error {
 	if _, err := s.log.WriteAt(batches, s.size); err != nil {
 		return err
@@ -160,13 +182,18 @@ type rollParams struct {
 // #region should-roll
 
 // shouldRoll reports whether the append described by p must go to a new
-// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
-//   - the segment would grow past segment.bytes;
-//   - it is not empty and older than segment.ms, measured from its first
-//     batch's timestamp to the append's (or, without timestamps, from its
-//     creation to now);
-//   - either index is full;
-//   - the append's last offset does not fit 32 bits relative to base.
+// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll).
+//
+// Contract: true exactly when one of these holds:
+//   - the segment would grow past segment.bytes: size > segmentBytes -
+//     appendSize;
+//   - it is not empty (size > 0) and older than segment.ms: waited >
+//     segmentMs, where waited runs from rollingTimestamp to the append's
+//     maxTimestamp, or, while rollingTimestamp is -1, from created to
+//     nowMs;
+//   - either index is full (isFull);
+//   - the append's last offset does not fit 32 bits relative to base:
+//     lastOffset-base is below 0 or above math.MaxInt32.
 func (s *segment) shouldRoll(p rollParams) bool {
 	var waited int64
 	if s.rollingTimestamp >= 0 {

@@ -211,7 +211,7 @@ func TestSimLeaf(t *testing.T) {
 }
 
 // Every lab's skeleton states the reference's contracts, word for word, and
-// the skeleton of a lab with Contracts set (labs 1, 3 and 4) states one for
+// the skeleton of a lab with Contracts set (labs 1-6) states one for
 // every function it stubs (issue 8: "a marked contract paragraph that the
 // grader's check compares with the reference's").
 func TestContractsMatchTheReference(t *testing.T) {
@@ -235,18 +235,23 @@ func TestContractOf(t *testing.T) {
 
 // TestStubsAreFound checks that checkContracts sees the stubs it must
 // hold to a contract: lab 1's stubs return the "not implemented: lab 1"
-// text, labs 3 and 4's call labs/stub.NotImplemented (no text of their
-// own). Were they missed, Contracts: true would check nothing. It also
+// text (lab 5's too, or say it in a comment), lab 2's call its own
+// notImplemented recorder (which, like Unimplemented, is no stub), labs 3
+// and 4's call labs/stub.NotImplemented (no text of their own). Were they missed, Contracts: true would check nothing. It also
 // checks that a stub without a contract, or with one that differs from
 // the reference's, fails the check.
 func TestStubsAreFound(t *testing.T) {
 	root := testRoot(t)
 	for file, want := range map[string][]string{
-		"labs/01-znode-tree/znode/create.go":     {"Tree.prepCreate", "Tree.createNode"},
-		"labs/03-zab-broadcast/zab/proposals.go": {"Proposals.Propose", "Proposals.Ack", "IsQuorum"},
-		"labs/03-zab-broadcast/zab/delivery.go":  {"Delivery.Commit", "Delivery.Truncate"},
-		"labs/04-zab-election/zab/election.go":   {"TotalOrder", "Election.Receive", "Election.Tick"},
-		"labs/04-zab-election/zab/syncplan.go":   {"DecideSync"},
+		"labs/01-znode-tree/znode/create.go":         {"Tree.prepCreate", "Tree.createNode"},
+		"labs/03-zab-broadcast/zab/proposals.go":     {"Proposals.Propose", "Proposals.Ack", "IsQuorum"},
+		"labs/03-zab-broadcast/zab/delivery.go":      {"Delivery.Commit", "Delivery.Truncate"},
+		"labs/04-zab-election/zab/election.go":       {"TotalOrder", "Election.Receive", "Election.Tick"},
+		"labs/04-zab-election/zab/syncplan.go":       {"DecideSync"},
+		"labs/02-watches-sessions/watch/manager.go":  {"Manager.Add", "Manager.Trigger", "Manager.Watches"},
+		"labs/02-watches-sessions/session/expiry.go": {"Tracker.Add", "Tracker.Expire", "Tracker.IDs"},
+		"labs/05-segment-log/log/segment.go":         {"assignOffsets", "segment.append", "segment.shouldRoll"},
+		"labs/05-segment-log/log/index.go":           {"offsetIndex.append", "timeIndex.lookup"},
 	} {
 		_, stubs, err := contracts(filepath.Join(root, file))
 		if err != nil {
@@ -255,6 +260,11 @@ func TestStubsAreFound(t *testing.T) {
 		for _, n := range want {
 			if !stubs[n] {
 				t.Errorf("%s: %s is not seen as a stub", file, n)
+			}
+		}
+		for _, n := range []string{"Unimplemented", "notImplemented", "NewManager", "NewTracker", "timeIndex.last"} {
+			if stubs[n] {
+				t.Errorf("%s: %s is seen as a stub; it is not one", file, n)
 			}
 		}
 	}

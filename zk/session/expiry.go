@@ -23,8 +23,10 @@ type tracked struct {
 	closing   bool
 }
 
-// NewTracker returns an empty tracker whose buckets are tickMs wide.
-// A tickMs below 1 is taken as 1.
+// NewTracker returns an empty tracker.
+//
+// Contract: the tracker knows no session, and its buckets are tickMs wide;
+// a tickMs below 1 is taken as 1.
 func NewTracker(tickMs int64) *Tracker {
 	return &Tracker{
 		tickMs:   max(tickMs, 1),
@@ -48,9 +50,14 @@ func (t *Tracker) bucketOf(ms int64) int64 {
 
 // #endregion bucket
 
-// Add tracks session id with the given timeout, due at nowMs+timeoutMs.
-// Adding a session that is already tracked keeps its timeout and touches
-// it (SessionTrackerImpl.trackSession).
+// Add tracks session id with the given timeout, due at nowMs+timeoutMs
+// (SessionTrackerImpl.trackSession).
+//
+// Contract: afterwards id is known with timeoutMs, and sits in the bucket
+// of its deadline t = nowMs+timeoutMs: (t/tick + 1) * tick, the first tick
+// boundary strictly after t. Adding a known session keeps the timeout it
+// was first added with and touches it at nowMs, unless it is closing:
+// then nothing changes.
 func (t *Tracker) Add(id int64, timeoutMs int32, nowMs int64) {
 	s := t.sessions[id]
 	if s == nil {
@@ -62,9 +69,13 @@ func (t *Tracker) Add(id int64, timeoutMs int32, nowMs int64) {
 	}
 }
 
-// Touch records activity on the session at nowMs, moving it to the bucket
-// of nowMs+timeout. It returns false for an unknown or closing session: the
-// server then treats the session as expired (touchSession).
+// Touch records activity on the session at nowMs (touchSession): every
+// request and ping touches its session.
+//
+// Contract: a known session that is not closing moves to the bucket of
+// nowMs + its timeout, and Touch returns true. For an unknown or closing
+// session Touch returns false and changes nothing (the server then treats
+// the session as expired).
 func (t *Tracker) Touch(id int64, nowMs int64) bool {
 	s := t.sessions[id]
 	if s == nil || s.closing {
@@ -106,10 +117,17 @@ func (t *Tracker) leave(id int64, s *tracked) {
 
 // #region expire
 
-// Expire returns the sessions whose bucket time is <= nowMs, by bucket and
-// then by id, and marks them closing: they leave the buckets and Touch fails
-// for them. The server closes each one (a closeSession txn that deletes its
-// ephemerals) and then calls Remove.
+// Expire is the expiry thread's loop body (SessionTrackerImpl.run,
+// ExpiryQueue.poll): it collects the due bucket times, sorts them, and
+// sets every session in them closing. The server closes each one (a
+// closeSession txn that deletes its ephemerals) and then calls Remove.
+//
+// Contract: Expire returns every session whose bucket time is <= nowMs,
+// bucket by bucket (the earliest first) and by increasing id within a
+// bucket, and no other; nil when none is due. Each session it returns is
+// closing afterwards: out of its bucket, never returned by Expire again,
+// Touch fails for it, and it stays known (Timeout, Closing, Len, IDs)
+// until Remove.
 func (t *Tracker) Expire(nowMs int64) []int64 {
 	var due []int64
 	for b := range t.buckets {
@@ -137,7 +155,11 @@ func (t *Tracker) Expire(nowMs int64) []int64 {
 
 // SetClosing marks a session closing without expiring it: the client sent
 // closeSession (PrepRequestProcessor calls setSessionClosing), so no later
-// ping may revive it. Unknown ids are ignored.
+// ping may revive it.
+//
+// Contract: a known session becomes closing, as if it had expired: out of
+// its bucket, never returned by Expire, Touch fails for it, and it stays
+// known until Remove. An unknown or already closing id: nothing changes.
 func (t *Tracker) SetClosing(id int64) {
 	s := t.sessions[id]
 	if s == nil || s.closing {
@@ -148,6 +170,10 @@ func (t *Tracker) SetClosing(id int64) {
 }
 
 // Remove forgets a session: its closeSession txn was applied.
+//
+// Contract: afterwards id is unknown, whether it was closing or not:
+// Timeout reports false, Len and IDs leave it out, Expire never returns it
+// and Touch fails. An unknown id: nothing changes.
 func (t *Tracker) Remove(id int64) {
 	s := t.sessions[id]
 	if s == nil {
@@ -157,8 +183,11 @@ func (t *Tracker) Remove(id int64) {
 	delete(t.sessions, id)
 }
 
-// Timeout returns the session's negotiated timeout, and whether the session
-// is known (closing sessions are known until Remove).
+// Timeout returns the session's negotiated timeout.
+//
+// Contract: the timeout the session was first added with, and true, while
+// it is known (closing sessions are known until Remove); 0 and false for
+// an unknown id.
 func (t *Tracker) Timeout(id int64) (int32, bool) {
 	s := t.sessions[id]
 	if s == nil {
@@ -168,17 +197,25 @@ func (t *Tracker) Timeout(id int64) (int32, bool) {
 }
 
 // Closing reports whether the session is known and closing.
+//
+// Contract: true exactly when the session is known and closing (expired,
+// or SetClosing), until Remove.
 func (t *Tracker) Closing(id int64) bool {
 	s := t.sessions[id]
 	return s != nil && s.closing
 }
 
-// Len is the number of known sessions, closing ones included (mntr's
-// zk_global_sessions on a standalone server).
+// Len is the number of known sessions (mntr's zk_global_sessions on a
+// standalone server).
+//
+// Contract: the number of known sessions, closing ones included.
 func (t *Tracker) Len() int { return len(t.sessions) }
 
-// IDs lists the known sessions in increasing order (for snapshots and the
-// cons/dump four-letter words).
+// IDs lists the known sessions (for snapshots and the cons/dump
+// four-letter words).
+//
+// Contract: every known session, closing ones included, in increasing
+// order.
 func (t *Tracker) IDs() []int64 {
 	ids := make([]int64, 0, len(t.sessions))
 	for id := range t.sessions {

@@ -30,6 +30,8 @@ type kinds uint8
 func (s kinds) has(k watcher.Kind) bool { return s&(1<<k) != 0 }
 
 // NewManager returns an empty Manager.
+//
+// Contract: the Manager holds no watch.
 func NewManager() *Manager {
 	return &Manager{
 		byPath:    map[string]map[watcher.ID]kinds{},
@@ -43,9 +45,13 @@ func NewManager() *Manager {
 // showing a puzzling diff. The reference has no stubs.
 func Unimplemented() error { return nil }
 
-// Add registers a watch of the given kind on path for w. Adding a watch
-// that is already there changes nothing. Exist is stored as Data, as in
-// ZooKeeper 3.8 (one table for both); invalid kinds are ignored.
+// Add registers a watch of the given kind on path for w: it sets the
+// kind's bit in byPath and notes the path in byWatcher.
+//
+// Contract: afterwards w holds a watch of that kind on path; adding a
+// watch w already holds changes nothing. Exist is held as Data (ZooKeeper
+// 3.8 keeps both in one table), so it fires as a Data watch and Watches,
+// Has and Remove see it as one. A kind that is not Valid is ignored.
 func (m *Manager) Add(path string, kind watcher.Kind, w watcher.ID) {
 	if kind == watcher.Exist {
 		kind = watcher.Data
@@ -75,10 +81,16 @@ func (m *Manager) Add(path string, kind watcher.Kind, w watcher.ID) {
 
 // #region trigger
 
-// Trigger returns who must be told about ev, one Delivery per watcher at
-// most, in increasing watcher order, and removes the one-shot watches that
-// fired. The table (WatchManager.triggerWatch, DataTree.createNode,
-// deleteNode, setData; docs/reference/zookeeper.md §1.8):
+// Trigger returns who must be told about ev and removes the one-shot
+// watches that fired (WatchManager.triggerWatch, called by
+// DataTree.createNode, deleteNode and setData;
+// docs/reference/zookeeper.md §1.8). It looks at the watchers of ev.Path,
+// then, only if some recursive watch exists, at those of each ancestor.
+//
+// Contract: Trigger returns one Delivery for each watcher holding a watch
+// that ev fires — one, however many of its watches fire — in increasing
+// watcher order, each carrying ev with State SyncConnected. An event at
+// path P fires:
 //
 //	event at P            Data@P  Child@P  Persistent@P  Recursive@P or above
 //	NodeCreated           fire    -        fire          fire
@@ -86,8 +98,10 @@ func (m *Manager) Add(path string, kind watcher.Kind, w watcher.ID) {
 //	NodeChildrenChanged   -       fire     fire          -
 //	NodeDeleted           fire    fire     fire          fire
 //
-// Other event types (None, *WatchRemoved) are never triggered by a write
-// and return nil.
+// "Above" is a path ancestor: /app is above /app/x, not above /apple, and /
+// is above every path. The Data and Child watches that fired are removed;
+// Persistent and PersistentRecursive watches stay. Any other event type
+// (None, the *WatchRemoved events) fires nothing and returns nil.
 func (m *Manager) Trigger(ev proto.WatcherEvent) []watcher.Delivery {
 	childrenChanged := ev.Type == proto.EventNodeChildrenChanged
 	switch ev.Type {
@@ -145,13 +159,19 @@ func (m *Manager) Trigger(ev proto.WatcherEvent) []watcher.Delivery {
 
 // #endregion trigger
 
-// Remove implements removeWatches (op 18) for one watcher: typ is
-// WatcherType Children (1: the one-shot child watch), Data (2: the one-shot
-// data or exist watch) or Any (3: every watch on path, persistent ones
-// included). It reports whether something was removed; false becomes
-// NOWATCHER on the wire. The server sends no event: the client makes the
-// DataWatchRemoved/ChildWatchRemoved/PersistentWatchRemoved events itself
-// (ZKWatchManager.removeWatcher).
+// Remove implements removeWatches (op 18) for one watcher, clearing the
+// kinds typeMask(typ) names. The server sends no event: the client makes
+// the DataWatchRemoved/ChildWatchRemoved/PersistentWatchRemoved events
+// itself (ZKWatchManager.removeWatcher).
+//
+// Contract: typ is a WatcherType. Children (1) removes w's one-shot child
+// watch on exactly path, Data (2) its one-shot data watch (exist watches
+// are data watches), Any (3) every watch w holds on path, persistent and
+// recursive ones included. Remove reports whether it removed anything.
+// When w holds no watch of that type on path, or typ is none of the
+// three, it changes nothing and returns false (the server answers
+// NOWATCHER). Other watchers' watches, and w's on other paths (ancestors
+// and descendants too), are untouched.
 func (m *Manager) Remove(path string, typ int32, w watcher.ID) bool {
 	ks := m.byPath[path][w]
 	left := ks &^ typeMask(typ)
@@ -162,13 +182,21 @@ func (m *Manager) Remove(path string, typ int32, w watcher.ID) bool {
 	return true
 }
 
-// Has implements checkWatches (op 17): whether w holds a watch of WatcherType
-// typ on exactly path (false becomes NOWATCHER).
+// Has implements checkWatches (op 17).
+//
+// Contract: Has reports whether w holds, on exactly path, a watch that
+// Remove with the same typ would remove (false becomes NOWATCHER). It
+// changes nothing.
 func (m *Manager) Has(path string, typ int32, w watcher.ID) bool {
 	return m.byPath[path][w]&typeMask(typ) != 0
 }
 
-// RemoveWatcher drops every watch of w: its connection closed.
+// RemoveWatcher drops every watch of w: its connection closed. byWatcher
+// says where they are, so no other watch is looked at.
+//
+// Contract: afterwards w holds no watch, persistent and recursive ones
+// included; every other watcher's watches are untouched. A watcher that
+// holds none: nothing changes.
 func (m *Manager) RemoveWatcher(w watcher.ID) {
 	for p := range m.byWatcher[w] {
 		m.set(p, w, 0)
@@ -176,6 +204,10 @@ func (m *Manager) RemoveWatcher(w watcher.ID) {
 }
 
 // Watches lists every watch, sorted by path, then watcher, then kind.
+//
+// Contract: one Watch for each (path, watcher, kind) held, sorted by path,
+// then watcher, then kind, and nothing else: Exist never appears (it is
+// held as Data). Nothing is listed when no watch is held.
 func (m *Manager) Watches() []watcher.Watch {
 	var out []watcher.Watch
 	for p, ws := range m.byPath {

@@ -7,7 +7,8 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// Lab 5, part 2: a segment, appending to it, and when to roll.
+// Lab 5, part 2: a segment, appending to it, and when to roll. This file
+// replaces kafka/log/segment.go.
 
 // segment is one %020d.log file of a partition and its two indexes. Only
 // the last segment of a log (the active one) is appended to.
@@ -74,23 +75,41 @@ type appendInfo struct {
 	batches              int
 }
 
-// assignOffsets validates every batch in batches (v.Validate) and, only if
-// all are valid, stamps them in place: baseOffset from next on (one offset
-// per record) and the leader's epoch (record.SetBaseOffset,
-// record.SetPartitionLeaderEpoch). It describes the result in appendInfo.
-// Hint: record.Split walks batches back to back.
+// assignOffsets validates every batch in batches and stamps them in place,
+// as the leader does on the produce path.
 // Reference: docs/reference/kafka.md §2; AK LogValidator.assignOffsetsNonCompressed.
+//
+// Contract: batches holds batches back to back. If record.Split or
+// v.Validate refuses any of them, assignOffsets returns that error and
+// changes no byte of batches. Otherwise every batch, in order, gets its
+// baseOffset (record.SetBaseOffset) — next for the first, then the offset
+// after the previous batch's last offset (baseOffset + lastOffsetDelta) —
+// and partitionLeaderEpoch epoch (record.SetPartitionLeaderEpoch), in
+// place, and the appendInfo describes the result: firstOffset next;
+// lastOffset the last batch's last offset (next-1 when there are no
+// batches); maxTimestamp the largest batch maxTimestamp and
+// offsetOfMaxTimestamp the last offset of the first batch that has it
+// (both -1 when there are no batches); records the sum of the batches'
+// record counts; batches their number.
 func assignOffsets(batches []byte, next int64, epoch int32, v *record.Validator) (appendInfo, error) {
 	return appendInfo{}, errors.New("not implemented: lab 5 (assignOffsets)")
 }
 
-// append writes batches (offsets assigned, described by info) at the end
-// of the segment and maintains the indexes: when more than indexInterval
-// bytes were appended since the last entry (counted before this append),
-// add an offset index entry mapping info.lastOffset to this append's start
-// position and a time index entry (the max timestamp so far and its
-// offset). Then update size, next, the max timestamp and rollingTimestamp.
-// Reference: docs/reference/kafka.md §3 "Append rule"; AK LogSegment.append.
+// append writes batches (offsets already assigned, described by info) at
+// the end of the segment and maintains the indexes: the append rule.
+// Reference: docs/reference/kafka.md §3; AK LogSegment.append.
+//
+// Contract: batches is written at position size of the .log; a write
+// error is returned before anything changes. maxTimestamp and
+// offsetOfMaxTimestamp become info's when info.maxTimestamp is larger,
+// and rollingTimestamp becomes info.maxTimestamp if it was -1. Then the
+// append rule: if bytesSinceIndex (the bytes appended since the last
+// offset index entry, before this append) is more than indexInterval, the
+// offset index maps info.lastOffset to this append's start position and
+// the time index gets maybeAppend(maxTimestamp, offsetOfMaxTimestamp),
+// an index error is returned, and bytesSinceIndex restarts at 0.
+// Finally bytesSinceIndex and size grow by len(batches), and next is
+// info.lastOffset+1.
 func (s *segment) append(batches []byte, info appendInfo) error {
 	return errors.New("not implemented: lab 5 (segment.append)")
 }
@@ -106,13 +125,18 @@ type rollParams struct {
 }
 
 // shouldRoll reports whether the append described by p must go to a new
-// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll):
-//   - the segment would grow past segment.bytes;
-//   - it is not empty and older than segment.ms, measured from
-//     rollingTimestamp to the append's maxTimestamp (or, if the segment has
-//     no rollingTimestamp, from created to now);
-//   - either index is full;
-//   - the append's last offset does not fit 32 bits relative to base.
+// segment (docs/reference/kafka.md §3 "Roll"; AK LogSegment.shouldRoll).
+//
+// Contract: true exactly when one of these holds:
+//   - the segment would grow past segment.bytes: size > segmentBytes -
+//     appendSize;
+//   - it is not empty (size > 0) and older than segment.ms: waited >
+//     segmentMs, where waited runs from rollingTimestamp to the append's
+//     maxTimestamp, or, while rollingTimestamp is -1, from created to
+//     nowMs;
+//   - either index is full (isFull);
+//   - the append's last offset does not fit 32 bits relative to base:
+//     lastOffset-base is below 0 or above math.MaxInt32.
 func (s *segment) shouldRoll(p rollParams) bool {
 	return false // not implemented: lab 5 (segment.shouldRoll)
 }
