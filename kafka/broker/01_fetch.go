@@ -90,7 +90,8 @@ func (f *delayedFetch) TryComplete() bool {
 type fetchTarget struct {
 	topic string
 	req   kmsg.FetchRequestTopicPartition
-	p     *partition // nil when unknown
+	p     *partition // nil when unknown or not led here
+	err   error      // why p is nil
 	ti    int        // index of the topic in the request
 }
 
@@ -98,8 +99,8 @@ func (b *Broker) fetchTargets(r *kmsg.FetchRequest) []fetchTarget {
 	var ts []fetchTarget
 	for i, rt := range r.Topics {
 		for _, rp := range rt.Partitions {
-			p, _ := b.partitionFor(rt.Topic, rp.Partition)
-			ts = append(ts, fetchTarget{topic: rt.Topic, req: rp, p: p, ti: i})
+			p, err := b.partitionFor(rt.Topic, rp.Partition)
+			ts = append(ts, fetchTarget{topic: rt.Topic, req: rp, p: p, err: err, ti: i})
 		}
 	}
 	return ts
@@ -163,6 +164,9 @@ func (b *Broker) readFetch(r *kmsg.FetchRequest, targets []fetchTarget, final bo
 
 func (b *Broker) readPartition(version int16, t fetchTarget, maxBytes int64, minOne, final bool, sp *kmsg.FetchResponseTopicPartition) (recordsPart, error) {
 	if t.p == nil {
+		if t.err != nil {
+			return recordsPart{}, t.err // UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_FOR_PARTITION
+		}
 		return recordsPart{}, kerr.UnknownTopicOrPartition
 	}
 	rr, err := t.p.read(t.req.FetchOffset, maxBytes, minOne)

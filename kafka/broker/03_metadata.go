@@ -24,6 +24,9 @@ import (
 func init() { register(3, 0, 8, (*Broker).handleMetadata) }
 
 func (b *Broker) handleMetadata(rc *request, r *kmsg.MetadataRequest) (*frame, error) {
+	if b.cluster != nil {
+		return b.clusterMetadata(rc, r) // cluster_topics.go
+	}
 	resp := kmsg.NewPtrMetadataResponse()
 	resp.Version = r.Version
 	broker := kmsg.NewMetadataResponseBroker()

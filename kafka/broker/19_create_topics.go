@@ -2,6 +2,7 @@ package broker
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -25,6 +26,9 @@ import (
 func init() { register(19, 0, 3, (*Broker).handleCreateTopics) }
 
 func (b *Broker) handleCreateTopics(rc *request, r *kmsg.CreateTopicsRequest) (*frame, error) {
+	if b.cluster != nil {
+		return b.clusterCreateTopics(rc, r) // cluster_topics.go
+	}
 	resp := kmsg.NewPtrCreateTopicsResponse()
 	resp.Version = r.Version
 	seen := map[string]int{}
@@ -108,17 +112,36 @@ func (b *Broker) checkAssignment(as []kmsg.CreateTopicsRequestTopicReplicaAssign
 
 // topicConfig applies a topic's config overrides to the broker defaults.
 // Only the keys the log implements are accepted; the rest are
-// INVALID_CONFIG rather than silently ignored. Overrides live in memory:
-// chapter 6 keeps them in ZooKeeper (/config/topics/<t>), and until then
-// a restarted broker reopens the topic with its defaults.
+// INVALID_CONFIG rather than silently ignored. Standalone, overrides live
+// in memory (a restarted broker reopens the topic with its defaults); in
+// cluster mode they live in ZooKeeper (/config/topics/<t>) and survive.
 func topicConfig(base log.Config, configs []kmsg.CreateTopicsRequestTopicConfig) (log.Config, error) {
-	c := base
+	return topicConfigMap(base, overrides(configs))
+}
+
+// overrides are a request's non-null configs.
+func overrides(configs []kmsg.CreateTopicsRequestTopicConfig) map[string]string {
+	m := map[string]string{}
 	for _, kv := range configs {
-		if kv.Value == nil {
-			continue // null: use the default
+		if kv.Value != nil { // null: use the default
+			m[kv.Name] = *kv.Value
 		}
-		v := *kv.Value
-		if kv.Name == "cleanup.policy" {
+	}
+	return m
+}
+
+// topicConfigMap applies config overrides (a request's, or
+// /config/topics/<t>'s) to the broker defaults.
+func topicConfigMap(base log.Config, configs map[string]string) (log.Config, error) {
+	c := base
+	names := make([]string, 0, len(configs))
+	for k := range configs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := configs[name]
+		if name == "cleanup.policy" {
 			if v != "delete" {
 				return c, fmt.Errorf("cleanup.policy=%s is not supported (no log compaction): %w", v, kerr.InvalidConfig)
 			}
@@ -126,9 +149,9 @@ func topicConfig(base log.Config, configs []kmsg.CreateTopicsRequestTopicConfig)
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return c, fmt.Errorf("config %s=%q is not a number: %w", kv.Name, v, kerr.InvalidConfig)
+			return c, fmt.Errorf("config %s=%q is not a number: %w", name, v, kerr.InvalidConfig)
 		}
-		switch kv.Name {
+		switch name {
 		case "retention.ms":
 			c.RetentionMs = n
 		case "retention.bytes":
@@ -148,7 +171,7 @@ func topicConfig(base log.Config, configs []kmsg.CreateTopicsRequestTopicConfig)
 		case "max.message.bytes":
 			c.MaxMessageBytes = int(min(n, 1<<31-1))
 		default:
-			return c, fmt.Errorf("unknown or unsupported topic config %s: %w", kv.Name, kerr.InvalidConfig)
+			return c, fmt.Errorf("unknown or unsupported topic config %s: %w", name, kerr.InvalidConfig)
 		}
 	}
 	if err := c.Validate(); err != nil {

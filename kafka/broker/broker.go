@@ -16,8 +16,10 @@ import (
 	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
-// Broker is a standalone Kafka broker: it leads every partition in its
-// log dirs, with replication factor 1, and is its own controller.
+// Broker is a Kafka broker. Standalone (no zookeeper.connect) it leads
+// every partition in its log dirs, with replication factor 1, and is its
+// own controller; in cluster mode (cluster.go) it is one of the brokers
+// registered in ZooKeeper and serves the partitions assigned to it.
 type Broker struct {
 	cfg       Config
 	ln        net.Listener
@@ -33,6 +35,9 @@ type Broker struct {
 	// partition (partition.go wakes them after an append).
 	fetches *purgatory.Purgatory[log.TopicPartition]
 
+	// cluster is the cluster-mode state (cluster.go); nil standalone.
+	cluster *cluster
+
 	connMu sync.Mutex
 	conns  map[*conn]struct{}
 	closed bool
@@ -46,10 +51,11 @@ type Broker struct {
 // Start opens the log dirs (recovering them after an unclean shutdown),
 // listens on cfg.Listen and serves until Close.
 func Start(cfg Config) (*Broker, error) {
-	b, err := New(cfg)
+	b, err := newBroker(cfg)
 	if err != nil {
 		return nil, err
 	}
+	cfg = b.cfg
 	ln, err := net.Listen("tcp", b.cfg.Listen)
 	if err != nil {
 		b.Close()
@@ -66,6 +72,12 @@ func Start(cfg Config) (*Broker, error) {
 	if b.port == 0 {
 		b.port = int32(addr.Port)
 	}
+	if cfg.ZooKeeperConnect != "" {
+		if err := b.joinCluster(); err != nil {
+			b.Close()
+			return nil, err
+		}
+	}
 	b.wg.Add(1)
 	go b.acceptLoop()
 	b.cfg.Logger.Info("broker started", "id", b.cfg.NodeID, "listen", ln.Addr().String(),
@@ -76,8 +88,13 @@ func Start(cfg Config) (*Broker, error) {
 // New opens the log dirs and starts the maintenance goroutine (the log
 // manager's retention, flush and checkpoint jobs) but listens nowhere:
 // connections are handed in with ServeConn. Tests use it with net.Pipe
-// inside a synctest bubble.
+// inside a synctest bubble. In cluster mode it does not join the
+// cluster: Start does, once the advertised endpoint is known.
 func New(cfg Config) (*Broker, error) {
+	return newBroker(cfg)
+}
+
+func newBroker(cfg Config) (*Broker, error) {
 	cfg = cfg.withDefaults()
 	if len(cfg.LogDirs) == 0 {
 		return nil, errors.New("broker: no log dirs (log.dirs)")
@@ -106,7 +123,11 @@ func New(cfg Config) (*Broker, error) {
 		return nil, fmt.Errorf("broker: %w", err)
 	}
 	b.logs = logs
-	if err := b.loadMeta(); err != nil {
+	load := b.loadMeta
+	if cfg.ZooKeeperConnect != "" {
+		load = b.checkMeta // meta.properties as Kafka 2.3 writes it; the cluster id is in ZooKeeper
+	}
+	if err := load(); err != nil {
 		b.logs.Close()
 		return nil, err
 	}
@@ -125,8 +146,8 @@ func New(cfg Config) (*Broker, error) {
 // withPartitionLog is the log manager's Access: a job runs on a
 // partition's log under the partition's lock.
 func (b *Broker) withPartitionLog(tp log.TopicPartition, step func(*log.Log, int64) error) error {
-	p, err := b.partitionFor(tp.Topic, tp.Partition)
-	if err != nil {
+	p := b.localPartition(tp.Topic, tp.Partition)
+	if p == nil {
 		return nil // not (yet, or any longer) a partition of ours
 	}
 	return p.withLog(step)
@@ -161,6 +182,7 @@ func (b *Broker) Close() error {
 		}
 		b.connMu.Unlock()
 		b.fetches.Shutdown()
+		b.closeCluster()
 		b.wg.Wait()
 		b.err = b.logs.Close()
 		b.cfg.Logger.Info("broker stopped", "id", b.cfg.NodeID, "err", b.err)

@@ -2,10 +2,12 @@ package broker
 
 import (
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/zkafka/zkafka/kafka/log"
 	"github.com/zkafka/zkafka/labs/sim/vfs"
+	zkclient "github.com/zkafka/zkafka/zk/client"
 )
 
 // Config is a broker's configuration: Kafka's server.properties keys in
@@ -55,10 +57,27 @@ type Config struct {
 	// MaxRequestBytes (socket.request.max.bytes): larger frames close the
 	// connection. Default 100 MiB.
 	MaxRequestBytes int32
-	// ZooKeeperConnect (zookeeper.connect) is accepted and unused: this
-	// chapter's broker is standalone. Chapter 6 registers the broker and
-	// its topics in ZooKeeper.
+	// ZooKeeperConnect (zookeeper.connect, "host:port,host:port/chroot"):
+	// set, the broker joins a cluster (chapter 6; cluster.go): it
+	// registers in ZooKeeper, topics live there, and Metadata answers for
+	// every broker. Empty: a standalone broker (chapter 5).
 	ZooKeeperConnect string
+	// ZooKeeperSessionTimeout (zookeeper.session.timeout.ms). Default 6 s
+	// (Kafka 2.3's).
+	ZooKeeperSessionTimeout time.Duration
+	// ZooKeeperDialer opens the connections to ZooKeeper (default
+	// net.Dialer); tests put a proxy in the way.
+	ZooKeeperDialer zkclient.Dialer
+	// Rack (broker.rack) is registered with the broker and used by
+	// rack-aware replica assignment. Default none.
+	Rack string
+	// DefaultReplicationFactor (default.replication.factor) for
+	// auto-created topics and CreateTopics with -1. Default 1.
+	DefaultReplicationFactor int16
+	// Rand draws the random start of replica assignment (AdminUtils'
+	// rand.nextInt); tests seed it so assignments replay. Default a
+	// randomly seeded source.
+	Rand *rand.Rand
 	// Logger receives the broker's logs. Default slog.Default().
 	Logger *slog.Logger
 	// OnRequest, when set, is told the API key and version of every
@@ -95,6 +114,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FlushCheckInterval < time.Millisecond {
 		c.FlushCheckInterval = 0 // never (log.Manager: no flush job)
+	}
+	if c.ZooKeeperSessionTimeout <= 0 {
+		c.ZooKeeperSessionTimeout = 6 * time.Second
+	}
+	if c.DefaultReplicationFactor <= 0 {
+		c.DefaultReplicationFactor = 1
 	}
 	if c.MaxRequestBytes <= 0 {
 		c.MaxRequestBytes = 100 << 20

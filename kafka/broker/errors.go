@@ -6,6 +6,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 
 	"github.com/zkafka/zkafka/kafka/log"
+	"github.com/zkafka/zkafka/kafka/partition/assignment"
 )
 
 // codeOf is the Kafka error code to answer err with: its own code when it
@@ -19,6 +20,10 @@ func codeOf(err error) int16 {
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
 		return ke.Code
+	}
+	var ae *assignment.Error
+	if errors.As(err, &ae) {
+		return ae.Code
 	}
 	if errors.Is(err, log.ErrOffline) {
 		return kerr.KafkaStorageError.Code

@@ -96,6 +96,16 @@ func (p *partition) offsetFor(ts int64) (offset, timestamp int64, err error) {
 	return p.log.OffsetForTimestamp(ts)
 }
 
+// setConfig gives the log a topic's config (overrides read from
+// ZooKeeper), if it differs.
+func (p *partition) setConfig(cfg log.Config) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.log.Config() != cfg {
+		p.log.SetConfig(cfg)
+	}
+}
+
 // epoch is the current leader epoch.
 func (p *partition) epoch() int32 {
 	p.mu.Lock()

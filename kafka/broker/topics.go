@@ -57,8 +57,13 @@ type topicSpec struct {
 // lookup returns a topic, or nil. Callers hold b.mu (read or write).
 func (b *Broker) lookup(name string) *topic { return b.topics[name] }
 
-// partitionFor returns a partition, or UNKNOWN_TOPIC_OR_PARTITION.
+// partitionFor returns a partition this broker leads, or
+// UNKNOWN_TOPIC_OR_PARTITION (and in cluster mode
+// NOT_LEADER_FOR_PARTITION: see clusterPartition).
 func (b *Broker) partitionFor(name string, id int32) (*partition, error) {
+	if b.cluster != nil {
+		return b.clusterPartition(name, id)
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	t := b.topics[name]
@@ -121,8 +126,10 @@ func (b *Broker) createTopic(spec topicSpec) (*topic, error) {
 }
 
 // loadTopics builds the topic table from the partitions found in the log
-// dirs. A topic missing some partition directories gets them recreated
-// empty, so that partition ids stay dense.
+// dirs. Standalone, a topic missing some partition directories gets them
+// recreated empty, so that partition ids stay dense; in cluster mode the
+// table holds what is on disk (ZooKeeper says what exists: apply creates
+// the rest).
 func (b *Broker) loadTopics() error {
 	found := map[string]map[int32]*partition{}
 	for _, tp := range b.logs.Partitions() {
@@ -146,7 +153,7 @@ func (b *Broker) loadTopics() error {
 		t := &topic{name: name, partitions: make([]*partition, n)}
 		for id := int32(0); id < n; id++ {
 			p := parts[id]
-			if p == nil {
+			if p == nil && b.cfg.ZooKeeperConnect == "" {
 				tp := log.TopicPartition{Topic: name, Partition: id}
 				l, err := b.logs.Create(tp, b.cfg.Log, b.nowMs())
 				if err != nil {
