@@ -78,9 +78,24 @@
 // everywhere, high watermark = log end offset after each append, acks=all
 // = acks=1. Topics are the partition directories in the log dirs (the
 // dirs are the source of truth; a topic config override given to
-// CreateTopics is kept in memory only). Chapter 6 moves topics and
-// brokers into ZooKeeper: topics.go's createTopic and loadTopics are the
-// seam.
+// CreateTopics is kept in memory only).
+//
+// # Cluster mode (chapter 6: zookeeper.connect set)
+//
+// The broker registers in ZooKeeper and topics live there (cluster.go,
+// over kafka/kafkazk). Until chapter 8's controller, every broker watches
+// ZooKeeper itself: the metadata cache (kafka/broker/metadata) is one
+// more owner in the model above — one goroutine that alone reads
+// ZooKeeper, fed by watch events on its inbox, publishing immutable
+// snapshots that the broker applies on that goroutine (creating the logs
+// of partitions assigned to it, taking b.mu then a partition's lock, in
+// that order) before any connection goroutine serves from them. Readers
+// load the applied snapshot atomically and never wait for the cache.
+// CreateTopics writes ZooKeeper on its connection's goroutine and waits,
+// as a delayed operation keyed by topic, for the cache to see the topic
+// with leaders (apply completes it). Leadership is derived: the first
+// live assigned replica leads; produce, fetch and list-offsets elsewhere
+// are NOT_LEADER_FOR_PARTITION. Nothing replicates yet (chapter 7).
 //
 // # Old clients: format conversion
 //

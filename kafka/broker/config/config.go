@@ -123,6 +123,7 @@ var known = map[string]bool{
 	"log.flush.scheduler.interval.ms": true, "log.flush.offset.checkpoint.interval.ms": true,
 	"message.max.bytes": true, "auto.create.topics.enable": true, "zookeeper.connect": true,
 	"socket.request.max.bytes": true, "cluster.id": true,
+	"zookeeper.session.timeout.ms": true, "broker.rack": true, "default.replication.factor": true,
 }
 
 // Unknown returns the keys Broker ignores, sorted.
@@ -157,8 +158,8 @@ func Load(path string) (broker.Config, Properties, error) {
 
 // Broker converts the properties to a broker.Config. Absent keys get
 // Kafka's defaults (log.dirs /tmp/kafka-logs, listeners PLAINTEXT://:9092).
-// zookeeper.connect is parsed and carried, unused: chapter 5's broker is
-// standalone, chapter 6 connects it.
+// zookeeper.connect (with its chroot) makes the broker a cluster member
+// (chapter 6); without it the broker is standalone (chapter 5).
 func (p Properties) Broker() (broker.Config, error) {
 	cfg := broker.Config{Log: log.DefaultConfig()}
 	var errs []string
@@ -197,6 +198,8 @@ func (p Properties) Broker() (broker.Config, error) {
 	ms("log.retention.check.interval.ms", &cfg.RetentionCheckInterval)
 	ms("log.flush.scheduler.interval.ms", &cfg.FlushCheckInterval)
 	ms("log.flush.offset.checkpoint.interval.ms", &cfg.CheckpointInterval)
+	ms("zookeeper.session.timeout.ms", &cfg.ZooKeeperSessionTimeout)
+	num("default.replication.factor", func(n int64) { cfg.DefaultReplicationFactor = int16(n) })
 	if v, ok := p["auto.create.topics.enable"]; ok {
 		b, err := strconv.ParseBool(strings.TrimSpace(v))
 		if err != nil {
@@ -232,7 +235,8 @@ func (p Properties) Broker() (broker.Config, error) {
 		}
 		cfg.AdvertisedHost, cfg.AdvertisedPort = host, int32(port)
 	}
-	cfg.ZooKeeperConnect = p["zookeeper.connect"]
+	cfg.ZooKeeperConnect = strings.TrimSpace(p["zookeeper.connect"])
+	cfg.Rack = strings.TrimSpace(p["broker.rack"])
 	cfg.ClusterID = p["cluster.id"]
 	if len(errs) > 0 {
 		return cfg, fmt.Errorf("config: %s", strings.Join(errs, "; "))

@@ -24,6 +24,9 @@ log.retention.hours=168
 log.retention.minutes=10
 log.retention.check.interval.ms=300000
 zookeeper.connect=localhost:2181/kafka
+zookeeper.session.timeout.ms=18000
+broker.rack=rack-a
+default.replication.factor=3
 auto.create.topics.enable=false
 log.flush.interval.messages=10000
 log.flush.interval.ms=1000
@@ -51,6 +54,9 @@ long.key=a\
 		{"retention: minutes beat hours", cfg.Log.RetentionMs, int64(600_000)},
 		{"check interval", cfg.RetentionCheckInterval, 5 * time.Minute},
 		{"zookeeper.connect", cfg.ZooKeeperConnect, "localhost:2181/kafka"},
+		{"zookeeper.session.timeout.ms", cfg.ZooKeeperSessionTimeout, 18 * time.Second},
+		{"broker.rack", cfg.Rack, "rack-a"},
+		{"default.replication.factor", cfg.DefaultReplicationFactor, int16(3)},
 		{"auto create", cfg.DisableAutoCreateTopics, true},
 		{"flush messages", cfg.Log.FlushMessages, int64(10000)},
 		{"flush ms", cfg.Log.FlushMs, int64(1000)},

@@ -1,13 +1,16 @@
-// Command broker runs a standalone zkafka Kafka broker (chapter 5).
+// Command broker runs a zkafka Kafka broker: standalone (chapter 5), or
+// one of a cluster on ZooKeeper (chapter 6) when zookeeper.connect is set.
 //
 //	broker server.properties
 //	broker -override listeners=PLAINTEXT://127.0.0.1:9092 -override log.dirs=/tmp/k
 //	broker -listen 127.0.0.1:9092 -log-dirs /tmp/k
+//	broker -id 1 -listen 127.0.0.1:9092 -log-dirs /tmp/k1 -zookeeper 127.0.0.1:2181/kafka
 //
-// It reads Kafka's server.properties keys (see kafka/broker/config);
+// It reads Kafka's server.properties keys (see kafka/broker/config:
+// broker.id, broker.rack, listeners, advertised.listeners,
+// zookeeper.connect with its chroot, zookeeper.session.timeout.ms, ...);
 // -override key=value (repeatable, like kafka-server-start.sh --override)
-// and the flags change them. zookeeper.connect is accepted and unused
-// until chapter 6. Logs go to stderr through log/slog. SIGINT and SIGTERM
+// and the flags change them. Logs go to stderr through log/slog. SIGINT and SIGTERM
 // shut it down cleanly: connections close, logs are flushed, checkpoints
 // and the clean-shutdown marker are written, so the next start skips
 // recovery.
@@ -45,6 +48,7 @@ func run(args []string) error {
 	listen := fl.String("listen", "", "host:port to listen on (listeners=PLAINTEXT://host:port)")
 	logDirs := fl.String("log-dirs", "", "comma-separated log dirs (log.dirs)")
 	id := fl.Int("id", -1, "broker id (broker.id)")
+	zk := fl.String("zookeeper", "", "ZooKeeper connect string, host:port,.../chroot (zookeeper.connect)")
 	debug := fl.Bool("debug", false, "debug logging")
 	fl.Usage = func() {
 		fmt.Fprintln(fl.Output(), "usage: broker [flags] [server.properties]")
@@ -92,6 +96,9 @@ func run(args []string) error {
 	if *id >= 0 {
 		props["broker.id"] = fmt.Sprint(*id)
 	}
+	if *zk != "" {
+		props["zookeeper.connect"] = *zk
+	}
 	for _, k := range props.Unknown() {
 		logger.Warn("the configuration was supplied but isn't a known config", "key", k)
 	}
@@ -100,8 +107,8 @@ func run(args []string) error {
 		return err
 	}
 	cfg.Logger = logger
-	if cfg.ZooKeeperConnect != "" {
-		logger.Info("zookeeper.connect is not used by the standalone broker (chapter 6 uses it)", "zookeeper.connect", cfg.ZooKeeperConnect)
+	if cfg.ZooKeeperConnect == "" {
+		logger.Info("no zookeeper.connect: a standalone broker (chapter 5)")
 	}
 	b, err := broker.Start(cfg)
 	if err != nil {
