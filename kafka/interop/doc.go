@@ -16,4 +16,14 @@
 // disk (kcat -z per codec; kafka-python's gzip; kafka-python with
 // api_version=(0,10,0), whose magic-1 message sets the broker up-converts)
 // and log the API versions each client used (broker Config.OnRequest).
+//
+// Chapter 6's cluster (cluster_test.go, plain go test): three brokers on a
+// three-member zk/server/cluster ensemble under a /kafka chroot; kgo
+// creates a 6-partition RF 3 topic, produces keyed records (each on
+// murmur2's partition) and consumes every partition; the znodes are
+// checked byte for byte modulo host, port and timestamp; a stopped
+// broker's partitions move to the next live replica and come back.
+// Under -tags interop (cluster_interop_test.go): kcat -L -J lists the
+// three brokers and every partition's leader, and the same steps on
+// Debian's Apache ZooKeeper 3.8 write the same znode tree as on ours.
 package interop
