@@ -54,6 +54,7 @@ var labs = []Lab{
 			{From: "labs/02-watches-sessions/watch", To: "zk/watch"},
 			{From: "labs/02-watches-sessions/session", To: "zk/session"},
 		},
+		Contracts: true,
 		Order: []string{
 			"TestDataWatchIsOneShot", "TestExistWatchOnMissingNode", "TestChildWatch",
 			"TestPersistentWatch", "TestPersistentRecursiveWatch", "TestOneDeliveryPerWatcher",
@@ -91,7 +92,8 @@ var labs = []Lab{
 	},
 	{
 		N: 5, Slug: "05-segment-log", Title: "The segment log",
-		Swaps: []Swap{{From: "labs/05-segment-log/log", To: "kafka/log"}},
+		Swaps:     []Swap{{From: "labs/05-segment-log/log", To: "kafka/log"}},
+		Contracts: true,
 		// The handout's suggested order: index.go, assignOffsets and append,
 		// read, shouldRoll, findOffsetByTimestamp, recover.
 		Order: []string{
