@@ -61,9 +61,7 @@ func main() {
 		"expire": {Help: "open a 1 s session that owns an ephemeral node, cut its connection, watch it expire", Run: func([]string) error {
 			return expire(ctx, n, zk.Addr())
 		}},
-		"crash": {Help: "kill the server (like kill -9) and restart it; sessions survive a restart shorter than their timeout", Run: func([]string) error {
-			return zk.Crash()
-		}},
+		"crash": crashExperiment(n, zk),
 		"wchs": {Help: "the wchs four-letter word: watches by connection", Run: func([]string) error {
 			out, err := stage.FourLetter(zk.Addr(), "wchs")
 			fmt.Println(out)
@@ -75,6 +73,21 @@ func main() {
 			return err
 		}},
 	})
+}
+
+// crashExperiment is the prompt's crash: kill -9 and restart, then say
+// what recovery did and what to look at, as chapter 1's crash does.
+func crashExperiment(n *stage.Narrator, zk *stage.ZooKeeper) stage.Experiment {
+	return stage.Experiment{
+		Help: "kill the server (like kill -9) and restart it; sessions survive a restart shorter than their timeout",
+		Run: func([]string) error {
+			if err := zk.Crash(); err != nil {
+				return err
+			}
+			n.Say("Crashed and restarted: recovery loaded the newest snapshot and replayed the txn log, sessions included — createSession and closeSession are txns like any write. Every session gets its whole timeout again from now: a client that reconnects in time keeps its session, its ephemeral nodes and its watches (the client sends setWatches with the last zxid it saw, and a watch whose event it missed fires at once). A session nobody reconnects expires, and its ephemerals go with it. Type cons to see which sessions came back.")
+			return nil
+		},
+	}
 }
 
 func walkthrough(ctx context.Context, n *stage.Narrator, addr string) error {

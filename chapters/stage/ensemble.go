@@ -13,8 +13,6 @@ import (
 
 	"github.com/zkafka/zkafka/zk/server"
 	"github.com/zkafka/zkafka/zk/server/cluster"
-	"github.com/zkafka/zkafka/zk/zab"
-	"github.com/zkafka/zkafka/zk/zab/quorum"
 )
 
 // Ensemble is a ZooKeeper ensemble in this process (zk/server/cluster)
@@ -30,7 +28,7 @@ type Ensemble struct {
 // StartEnsemble starts n members with the given client ports (missing
 // ones are free ports) and tickTime, narrating their zab flow to w.
 func StartEnsemble(n int, clientPorts []int, tick time.Duration, w io.Writer) (*Ensemble, error) {
-	tr := &Tracer{W: w, On: true, start: time.Now()}
+	tr := NewTracer(w)
 	c, err := cluster.Start(cluster.Options{
 		N: n, ClientPorts: clientPorts, TickTime: tick,
 		Logger: func(id int64) *slog.Logger {
@@ -49,129 +47,6 @@ func StartEnsemble(n int, clientPorts []int, tick time.Duration, w io.Writer) (*
 	e := &Ensemble{Cluster: c, Trace: tr}
 	pictureEnsemble(e)
 	return e, nil
-}
-
-// Tracer prints a compact line per notable zab event: votes, role
-// changes, proposals with their acks and commits. Pings are left out.
-type Tracer struct {
-	W  io.Writer
-	On bool
-	// Votes, when false, hides election notifications (they are chatty).
-	Votes bool
-
-	mu    sync.Mutex
-	start time.Time
-}
-
-// Set turns the trace on or off.
-func (t *Tracer) Set(on bool) { t.mu.Lock(); t.On = on; t.mu.Unlock() }
-
-// SetVotes shows or hides election notifications.
-func (t *Tracer) SetVotes(on bool) { t.mu.Lock(); t.Votes = on; t.mu.Unlock() }
-
-func (t *Tracer) printf(format string, args ...any) {
-	ms := time.Since(t.start).Milliseconds()
-	fmt.Fprintf(t.W, "   %6dms  %s\n", ms, fmt.Sprintf(format, args...))
-}
-
-// Observe is the cluster's Observe hook: one Ready of one member.
-func (t *Tracer) Observe(o server.Observation) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.On {
-		return
-	}
-	rd, id := o.Ready, o.ID
-	if rd.SoftState != nil {
-		s := rd.SoftState
-		switch {
-		case s.State == quorum.Looking:
-			t.printf("s%d is LOOKING: starts an election (round %d), voting for itself %s", id, o.Status.Clock, short(o.Status.Vote))
-		case s.Serving && s.State == quorum.Leading:
-			t.printf("s%d LEADS epoch %d: a quorum acked NEWLEADER, it serves", id, s.Epoch)
-		case s.Serving:
-			t.printf("s%d FOLLOWS s%d in epoch %d: got UPTODATE, it serves", id, s.Leader, s.Epoch)
-		case s.State == quorum.Leading && s.Epoch == 0:
-			t.printf("s%d won the election: LEADING, gathering FOLLOWERINFO", id)
-		case s.State == quorum.Following && s.Epoch == 0:
-			t.printf("s%d lost the election to s%d: FOLLOWING, sends FOLLOWERINFO", id, s.Leader)
-		}
-	}
-	if rd.Snapshot != nil {
-		t.printf("s%d installs a SNAP at %s", id, zx(rd.Snapshot.Zxid))
-	}
-	if rd.Truncate {
-		t.printf("s%d TRUNCATES its log after %s", id, zx(rd.TruncateZxid))
-	}
-	if rd.Epochs != nil {
-		t.printf("s%d persists acceptedEpoch=%d currentEpoch=%d (fsync before it answers)", id, rd.Epochs.Accepted, rd.Epochs.Current)
-	}
-	if n := len(rd.Entries); n > 0 {
-		t.printf("s%d logs %s (fsync)", id, zxRange(rd.Entries))
-	}
-	// Group the messages: same type and zxid → one line with every receiver.
-	type key struct {
-		typ  quorum.Type
-		zxid int64
-	}
-	var order []key
-	to := map[key][]string{}
-	notes := map[int64]*quorum.Note{}
-	for _, m := range rd.Messages {
-		if m.Type == quorum.Ping {
-			continue
-		}
-		k := key{m.Type, m.Zxid}
-		if m.Type == quorum.Notification {
-			k.zxid = 0
-			notes[m.To] = m.Note
-		}
-		if _, ok := to[k]; !ok {
-			order = append(order, k)
-		}
-		to[k] = append(to[k], "s"+strconv.FormatInt(m.To, 10))
-	}
-	for _, k := range order {
-		recv := strings.Join(to[k], ",")
-		switch k.typ {
-		case quorum.Notification:
-			if !t.Votes {
-				continue
-			}
-			var n *quorum.Note
-			for _, v := range notes {
-				n = v
-				break
-			}
-			t.printf("s%d → %s: NOTIFICATION %v votes %s", id, recv, n.State, short(n.Vote))
-		case quorum.Proposal:
-			t.printf("s%d PROPOSAL %s → %s", id, zx(k.zxid), recv)
-		case quorum.Ack:
-			t.printf("s%d ACK %s → %s", id, zx(k.zxid), recv)
-		case quorum.Commit:
-			t.printf("s%d COMMIT %s → %s", id, zx(k.zxid), recv)
-		case quorum.Request:
-			t.printf("s%d forwards a client write (REQUEST) → %s", id, recv)
-		default:
-			t.printf("s%d %v %s → %s", id, k.typ, zx(k.zxid), recv)
-		}
-	}
-	if n := len(rd.Committed); n > 0 {
-		t.printf("s%d applies %s", id, zxRange(rd.Committed))
-	}
-}
-
-func zx(z int64) string { return fmt.Sprintf("%#x", z) }
-
-func zxRange(es []zab.Entry) string {
-	if len(es) == 1 {
-		return zx(es[0].Zxid)
-	}
-	return fmt.Sprintf("%s..%s (%d txns)", zx(es[0].Zxid), zx(es[len(es)-1].Zxid), len(es))
-}
-
-func short(v quorum.Vote) string {
-	return fmt.Sprintf("(leader=s%d zxid=%#x peerEpoch=%d)", v.Leader, v.Zxid, v.PeerEpoch)
 }
 
 // StatusTable prints every member's mode, epochs and zxids.

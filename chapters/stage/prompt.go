@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -51,12 +52,12 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 	// The picture's buttons run the same lines, one at a time with the
 	// prompt's, echoed here as if typed.
 	pictureCommands(exps, func(line string) error {
-		fmt.Fprintf(out, "%s   (from the picture)\n", line)
+		console.hidePrompt(out, line+"   (from the picture)\n", true)
 		_, err := r.runLine(line)
 		if err != nil {
 			fmt.Fprintf(out, "error: %v\n", err)
 		}
-		fmt.Fprint(out, "\nzkafka> ")
+		console.showPrompt(out)
 		return err
 	})
 	help()
@@ -69,20 +70,22 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 		close(lines)
 	}()
 	for {
-		fmt.Fprint(out, "\nzkafka> ")
+		console.showPrompt(out)
 		select {
 		case <-ctx.Done():
-			fmt.Fprintln(out)
+			console.hidePrompt(out, "\n", false)
 			return
 		case line, ok := <-lines:
 			if !ok {
-				fmt.Fprintln(out, "\n(stdin closed: serving until interrupted)")
+				console.hidePrompt(out, "\n(stdin closed: serving until interrupted)\n", false)
 				<-ctx.Done()
 				return
 			}
+			echo := ""
 			if piped {
-				fmt.Fprintln(out, line) // the transcript reads as if typed
+				echo = line + "\n" // the transcript reads as if typed
 			}
+			console.hidePrompt(out, echo, piped)
 			f := strings.Fields(line)
 			if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 				continue
@@ -120,6 +123,78 @@ func Prompt(ctx context.Context, in *os.File, out io.Writer, exps map[string]Exp
 		}
 	}
 }
+
+// console keeps the prompt in view. Trace lines arrive while the prompt
+// waits for a line; the first one moves off the prompt's line, and once
+// they stop for a moment the prompt is drawn again, so "zkafka> " is
+// never lost above a screenful of trace.
+type consoleState struct {
+	mu     sync.Mutex
+	w      io.Writer // where the prompt is drawn
+	shown  bool      // the prompt waits for a line
+	broken bool      // lines came after it: draw it again
+	timer  *time.Timer
+	quiet  time.Duration                           // how long lines must stop before the prompt comes back
+	after  func(time.Duration, func()) *time.Timer // time.AfterFunc; a fake one in tests
+}
+
+var console = &consoleState{quiet: 300 * time.Millisecond, after: time.AfterFunc}
+
+const promptText = "zkafka> "
+
+// showPrompt draws the prompt on a line of its own: it now waits.
+func (c *consoleState) showPrompt(w io.Writer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.w, c.shown, c.broken = w, true, false
+	fmt.Fprint(w, "\n"+promptText)
+}
+
+// hidePrompt: a line was read (or the prompt ends), and echo is printed.
+// An echo that reads as typed after the prompt (piped input, a picture
+// button) gets the prompt drawn again first if trace lines broke it; a
+// line typed at a terminal already shows where it was typed.
+func (c *consoleState) hidePrompt(w io.Writer, echo string, afterPrompt bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shown && c.broken && afterPrompt {
+		fmt.Fprint(w, promptText)
+	}
+	c.shown, c.broken = false, false
+	fmt.Fprint(w, echo)
+}
+
+// trace prints asynchronous lines through print, keeping the prompt.
+func (c *consoleState) trace(w io.Writer, print func(io.Writer)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shown && !c.broken {
+		fmt.Fprintln(c.w) // off the prompt's line
+		c.broken = true
+	}
+	print(w)
+	if c.shown {
+		if c.timer != nil {
+			c.timer.Stop()
+		}
+		c.timer = c.after(c.quiet, c.redraw)
+	}
+}
+
+// redraw draws the prompt again after trace lines, if it still waits.
+func (c *consoleState) redraw() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.timer = nil
+	if c.shown && c.broken {
+		fmt.Fprint(c.w, promptText)
+		c.broken = false
+	}
+}
+
+// consoleTrace prints trace lines (they come at any time) without losing
+// the prompt.
+func consoleTrace(w io.Writer, print func(io.Writer)) { console.trace(w, print) }
 
 // FourLetter sends a four-letter word to addr and returns the reply.
 func FourLetter(addr, cmd string) (string, error) {
