@@ -76,6 +76,8 @@ func (e *BrokerIDInUseError) Error() string {
 
 func (e *BrokerIDInUseError) Unwrap() error { return zkerr.NodeExists }
 
+// #region register-broker
+
 // RegisterBroker registers the broker as Kafka 2.3 does
 // (KafkaZkClient.registerBroker, CheckedEphemeral.create): one multi of
 // create /brokers/ids/<id> EPHEMERAL with null data and setData of the
@@ -141,6 +143,8 @@ func (c *Client) RegisterBroker(ctx context.Context, b zkdata.BrokerInfo, earlie
 		}
 	}
 }
+
+// #endregion register-broker
 
 // waitGone waits for a watch on a znode to fire.
 func waitGone(ctx context.Context, ch <-chan client.Event) error {

@@ -113,6 +113,8 @@ func (c *Client) SetTopicConfig(ctx context.Context, topic string, config map[st
 	return err
 }
 
+// #region create-topic
+
 // CreateTopic writes a new topic as Kafka 2.3 does, in its order:
 //
 //  0. refuse a topic whose /brokers/topics/<t> exists
@@ -173,6 +175,8 @@ func (c *Client) CreateTopic(ctx context.Context, topic string, assignment map[i
 	c.log.Info("created topic in ZooKeeper", "topic", topic, "partitions", len(assignment), "config", config)
 	return nil
 }
+
+// #endregion create-topic
 
 // InitialState is a new partition's state: leader the first live
 // replica of the assignment, ISR the live replicas in assignment order,

@@ -71,6 +71,8 @@ func Empty() *Snapshot {
 	return &Snapshot{Brokers: map[int32]zkdata.BrokerInfo{}, Topics: map[string]*Topic{}}
 }
 
+// #region derive
+
 // Derive is the stopgap's rule for one partition: leader = the first
 // live assigned replica, ISR = the live assigned replicas, offline = the
 // others (AK 2.3 KafkaController initializeLeaderAndIsrForPartitions
@@ -90,6 +92,8 @@ func Derive(id int32, replicas []int32, live func(int32) bool) Partition {
 	}
 	return p
 }
+
+// #endregion derive
 
 // Alive reports whether broker id is live.
 func (s *Snapshot) Alive(id int32) bool {

@@ -203,6 +203,7 @@ func (w *Watcher) read(k key) {
 	var ch <-chan client.Event
 	var err error
 	switch k.kind {
+	// #region watch-brokers
 	case brokerList:
 		var ids []int32
 		ids, ch, err = zk.BrokerIDsW(ctx)
@@ -232,6 +233,7 @@ func (w *Watcher) read(k key) {
 			delete(w.brokers, k.id)
 			err = nil
 		}
+	// #endregion watch-brokers
 	case topicList:
 		var names []string
 		names, ch, err = zk.TopicsW(ctx)
