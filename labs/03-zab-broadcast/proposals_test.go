@@ -91,13 +91,16 @@ func TestCommitInZxidOrder(t *testing.T) {
 	if p.LastProposed() != z(2, 3) || p.Outstanding() != 3 {
 		fatalf(t, "LastProposed %#x Outstanding %d, want (2,3) and 3", p.LastProposed(), p.Outstanding())
 	}
-	p.Ack(1, z(2, 3))
-	p.Ack(2, z(2, 3))
-	p.Ack(1, z(2, 2))
-	if got := p.Ack(3, z(2, 2)); len(got) != 0 {
-		fatalf(t, "committed %v while (2,1) has no quorum", got)
+	// Every Ack's answer is checked: (2,3) and then (2,2) reach a quorum
+	// first, and neither may commit while (2,1) has none.
+	for _, a := range []struct {
+		from int64
+		zxid int64
+	}{{1, z(2, 3)}, {2, z(2, 3)}, {1, z(2, 2)}, {3, z(2, 2)}, {1, z(2, 1)}} {
+		if got := p.Ack(a.from, a.zxid); len(got) != 0 {
+			fatalf(t, "Ack(%d, %#x) committed %v while (2,1) has no quorum", a.from, a.zxid, got)
+		}
 	}
-	p.Ack(1, z(2, 1))
 	if got := p.Ack(2, z(2, 1)); !slices.Equal(got, []int64{z(2, 1), z(2, 2), z(2, 3)}) {
 		fatalf(t, "committed %v, want (2,1) (2,2) (2,3) in order", got)
 	}
