@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/klauspost/compress/s2"
 	"github.com/klauspost/compress/zstd"
@@ -54,23 +53,30 @@ var xerialMagic = []byte{0x82, 'S', 'N', 'A', 'P', 'P', 'Y', 0}
 
 // zstd decoders and encoders are costly to make and safe to share for
 // the stateless DecodeAll/EncodeAll; concurrency 1 keeps them free of
-// background goroutines.
-var (
-	zstdOnce sync.Once
-	zstdDec  *zstd.Decoder
-	zstdEnc  *zstd.Encoder
-	zstdErr  error
-)
+// background goroutines. They are made, and used once, when the package
+// is initialized, not on first use: they pool their buffers in channels, and channels
+// made inside a testing/synctest bubble (a test's first zstd batch) may
+// not be used outside it — a later test, or the same test run again with
+// -count=2, would panic.
+var zstdDec, zstdEnc, zstdErr = newZstdCodecs()
 
-func zstdCodecs() (*zstd.Decoder, *zstd.Encoder, error) {
-	zstdOnce.Do(func() {
-		zstdDec, zstdErr = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxUncompressed))
-		if zstdErr == nil {
-			zstdEnc, zstdErr = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-		}
-	})
-	return zstdDec, zstdEnc, zstdErr
+func newZstdCodecs() (*zstd.Decoder, *zstd.Encoder, error) {
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(MaxUncompressed))
+	if err != nil {
+		return nil, nil, err
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, nil, err
+	}
+	// Both make their channel pools on first use: use them once here.
+	if _, err := dec.DecodeAll(enc.EncodeAll([]byte("zkafka"), nil), nil); err != nil {
+		return nil, nil, err
+	}
+	return dec, enc, nil
 }
+
+func zstdCodecs() (*zstd.Decoder, *zstd.Encoder, error) { return zstdDec, zstdEnc, zstdErr }
 
 // Decompress inflates a batch's records section compressed with c,
 // appending to dst. Errors are CORRUPT_MESSAGE errors.
