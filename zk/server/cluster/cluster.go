@@ -21,10 +21,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/zkafka/zkafka/labs/sim/vfs"
@@ -90,25 +94,45 @@ func Start(opts Options) (*Cluster, error) {
 		}
 		c.opts.Dir, c.tempDir = d, true
 	}
-	for i := 0; i < opts.N; i++ {
+	// A port found free may be taken before the member binds it (by
+	// another test's listener): then every member is stopped and the
+	// ensemble starts again on new ports.
+	var err error
+	for attempt := 0; ; attempt++ {
+		if err = c.startAll(); err == nil || attempt == 4 || !errors.Is(err, syscall.EADDRINUSE) {
+			break
+		}
+		c.stopAll()
+	}
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// startAll picks the members' ports and starts every member.
+func (c *Cluster) startAll() error {
+	c.members = nil
+	for i := 0; i < c.opts.N; i++ {
 		id := int64(i + 1)
 		cp := 0
-		if i < len(opts.ClientPorts) {
-			cp = opts.ClientPorts[i]
+		if i < len(c.opts.ClientPorts) {
+			cp = c.opts.ClientPorts[i]
 		}
 		var err error
 		if cp == 0 {
 			if cp, err = freePort(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		qp, err := freePort()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ep, err := freePort()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.members = append(c.members, server.Member{ID: id,
 			ClientAddr: fmt.Sprintf("127.0.0.1:%d", cp),
@@ -117,14 +141,40 @@ func Start(opts Options) (*Cluster, error) {
 	}
 	for _, m := range c.members {
 		if err := c.Restart(m.ID); err != nil {
-			c.Close()
-			return nil, err
+			return err
 		}
 	}
-	return c, nil
+	return nil
 }
 
+// stopAll stops the members started so far (a failed start) and wipes
+// their data dirs, so the next attempt starts as new as the first.
+func (c *Cluster) stopAll() {
+	for _, m := range c.members {
+		c.Kill(m.ID)
+		if c.opts.FS == nil {
+			os.RemoveAll(c.DataDir(m.ID))
+		}
+	}
+}
+
+// freePort returns a port that is free now. It is drawn below the
+// kernel's ephemeral range when it can be: a port handed out by
+// listening on :0 is also one the kernel gives to outgoing connections,
+// and any connection opened before the member binds it (another member
+// dialling, another test) may take it.
 func freePort() (int, error) {
+	if lo := ephemeralLow(); lo > 11024 {
+		for range 64 {
+			port := lo - 10000 + rand.IntN(10000)
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err != nil {
+				continue
+			}
+			l.Close()
+			return port, nil
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -398,4 +448,19 @@ func (c *Cluster) Close() {
 	if c.tempDir {
 		os.RemoveAll(c.opts.Dir)
 	}
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (Linux's
+// ip_local_port_range), or 0 if it cannot be read.
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[0])
+	return n
 }
