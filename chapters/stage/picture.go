@@ -240,3 +240,40 @@ type runner struct {
 	mu   sync.Mutex
 	exps map[string]Experiment
 }
+
+// pictureKafkaCluster shows chapter 6's brokers: one entry per broker
+// the stage runs, up or down, with its broker epoch; its buttons kill or
+// restart it.
+func pictureKafkaCluster(kc *KafkaCluster) {
+	p := thePicture()
+	if p == nil {
+		return
+	}
+	p.AddSource(&picture.KafkaSource{
+		Cluster: true,
+		Endpoints: func() []picture.BrokerEndpoint {
+			var eps []picture.BrokerEndpoint
+			for _, id := range kc.IDs() {
+				e := picture.BrokerEndpoint{ID: id, Addr: kc.Addr(id), LogDir: kc.LogDir(id)}
+				if b := kc.Broker(id); b != nil {
+					e.Up, e.Epoch = true, b.BrokerEpoch()
+				}
+				eps = append(eps, e)
+			}
+			return eps
+		},
+		Actions: []picture.Action{{Label: "add a broker", Command: "add-broker"}},
+		BrokerActions: func(b picture.Broker) []picture.Action {
+			if b.ID < 0 {
+				return nil
+			}
+			if b.Up {
+				return []picture.Action{{Label: "kill", Command: fmt.Sprintf("kill-broker %d", b.ID)}}
+			}
+			return []picture.Action{{Label: "restart", Command: fmt.Sprintf("restart-broker %d", b.ID)}}
+		},
+		TopicActions: func(t picture.Topic) []picture.Action {
+			return []picture.Action{{Label: "produce 60 keyed", Command: "produce 60 " + t.Name}}
+		},
+	})
+}

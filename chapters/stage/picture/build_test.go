@@ -2,6 +2,7 @@ package picture
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -131,7 +132,8 @@ func TestBuildKafka(t *testing.T) {
 	}
 	got := BuildKafka(in)
 	want := &Kafka{ClusterID: "c1",
-		Brokers: []Broker{{ID: -1, Addr: "127.0.0.1:9093", LogDir: "/tmp/k2"}, {ID: 0, Addr: "127.0.0.1:9092", Up: true, LogDir: "/tmp/k"}},
+		Brokers: []Broker{{ID: -1, Addr: "127.0.0.1:9093", LogDir: "/tmp/k2", Leads: []string{}},
+			{ID: 0, Addr: "127.0.0.1:9092", Up: true, LogDir: "/tmp/k", Leads: []string{"demo-0", "demo-1", "short-0"}}},
 		Topics: []Topic{
 			{Name: "demo", Partitions: []Partition{
 				{Partition: 0, Leader: 0, Replicas: []int32{0}, ISR: []int32{0}, Logs: []ReplicaLog{{Broker: 0, LogStartOffset: 0, LogEndOffset: 42, Bytes: 1150,
@@ -230,5 +232,73 @@ func TestChangesTellTheLog(t *testing.T) {
 	c.Kafka.Topics[0].Partitions[0].Logs[0].LogEndOffset = 22
 	if d := cmp.Diff([]string{"demo-0: log end offset 30 → 22: truncated"}, Changes(b, c)); d != "" {
 		t.Errorf("truncation (-want +got):\n%s", d)
+	}
+}
+
+// Chapter 6: three brokers on ZooKeeper, broker 2 killed but still
+// registered (its session has not expired), broker 3 down and gone from
+// Metadata; a 3-partition topic led by the first live replica.
+func TestBuildKafkaCluster(t *testing.T) {
+	md := &client.Metadata{ClusterID: "c6", ControllerID: 1,
+		Brokers: []client.Broker{{NodeID: 1, Host: "127.0.0.1", Port: 9092}, {NodeID: 2, Host: "127.0.0.1", Port: 9093}},
+		Topics: []client.TopicInfo{{Name: "orders", Partitions: []client.PartitionInfo{
+			{Partition: 0, Leader: 1, Replicas: []int32{1, 2, 3}, ISR: []int32{1, 2}},
+			{Partition: 1, Leader: 2, Replicas: []int32{2, 3, 1}, ISR: []int32{2, 1}},
+			{Partition: 2, Leader: 1, Replicas: []int32{3, 1, 2}, ISR: []int32{1, 2}},
+		}}}}
+	in := KafkaInput{Metadata: md, Cluster: true,
+		Endpoints: []BrokerEndpoint{
+			{ID: 1, Addr: "127.0.0.1:9092", LogDir: "/d1", Up: true, Epoch: 0x100000024},
+			{ID: 2, Addr: "127.0.0.1:9093", LogDir: "/d2"},
+			{ID: 3, Addr: "127.0.0.1:9094", LogDir: "/d3"},
+		},
+		Offsets: map[TP]Offsets{{"orders", 0}: {0, 7}, {"orders", 2}: {0, 0}},
+		Segments: map[string]map[TP][]Segment{
+			"127.0.0.1:9092": {{"orders", 0}: {{BaseOffset: 0, LogBytes: 700}}, {"orders", 1}: {{BaseOffset: 0}}, {"orders", 2}: {{BaseOffset: 0}}},
+		},
+	}
+	got := BuildKafka(in)
+	wantBrokers := []Broker{
+		{ID: 1, Addr: "127.0.0.1:9092", Up: true, LogDir: "/d1", Registered: true, Epoch: 0x100000024, Leads: []string{"orders-0", "orders-2"}},
+		{ID: 2, Addr: "127.0.0.1:9093", LogDir: "/d2", Registered: true, Leads: []string{"orders-1"}},
+		{ID: 3, Addr: "127.0.0.1:9094", LogDir: "/d3", Leads: []string{}},
+	}
+	if d := cmp.Diff(wantBrokers, got.Brokers); d != "" {
+		t.Errorf("brokers (-want +got):\n%s", d)
+	}
+	p := got.Topics[0].Partitions
+	if len(p) != 3 || p[2].Leader != 1 || len(p[2].Logs) != 1 || p[2].Logs[0].Broker != 1 || p[0].Logs[0].LogEndOffset != 7 || p[1].Logs[0].LogEndOffset != -1 {
+		t.Errorf("partitions: %+v", p)
+	}
+}
+
+func TestChangesTellTheBrokers(t *testing.T) {
+	br := func(id int32, up, reg bool, epoch int64) Broker {
+		return Broker{ID: id, Addr: fmt.Sprint("127.0.0.1:", 9091+id), Up: up, Registered: reg, Epoch: epoch}
+	}
+	topic := func(leaders ...int32) []Topic {
+		var ps []Partition
+		for i, l := range leaders {
+			ps = append(ps, Partition{Partition: int32(i), Leader: l})
+		}
+		return []Topic{{Name: "orders", Partitions: ps}}
+	}
+	up := &State{Kafka: &Kafka{Brokers: []Broker{br(1, true, true, 0x24), br(2, true, true, 0x27)}, Topics: topic(1, 2)}}
+	killed := &State{Kafka: &Kafka{Brokers: []Broker{br(1, true, true, 0x24), br(2, false, true, 0)}, Topics: topic(1, 2)}}
+	expired := &State{Kafka: &Kafka{Brokers: []Broker{br(1, true, true, 0x24), br(2, false, false, 0)}, Topics: topic(1, 1)}}
+	back := &State{Kafka: &Kafka{Brokers: []Broker{br(1, true, true, 0x24), br(2, true, true, 0x40), br(3, true, true, 0x41)}, Topics: topic(1, 2)}}
+	for _, c := range []struct {
+		a, b *State
+		want []string
+	}{
+		{up, killed, []string{"broker 2 is down"}},
+		{killed, expired, []string{"broker 2 left /brokers/ids (its session ended)", "orders-1: leader 2 → 1"}},
+		{expired, back, []string{"broker 2 is back", "broker 2 registered in /brokers/ids", "broker 3 joined (127.0.0.1:9094)", "orders-1: leader 1 → 2"}},
+		{up, back, []string{"broker 2 has a new broker epoch: 0x27 → 0x40", "broker 3 joined (127.0.0.1:9094)"}},
+		{up, &State{Kafka: &Kafka{Brokers: up.Kafka.Brokers, Topics: topic(-1, 2)}}, []string{"orders-0 is offline: no live replica (leader was 1)"}},
+	} {
+		if d := cmp.Diff(c.want, Changes(c.a, c.b)); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
 	}
 }

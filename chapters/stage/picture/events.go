@@ -112,11 +112,49 @@ func kafkaChanges(a, b *Kafka) []string {
 		old[br.Addr] = br
 	}
 	for _, br := range b.Brokers {
-		if o, ok := old[br.Addr]; ok && o.Up != br.Up {
+		o, ok := old[br.Addr]
+		if !ok {
+			if len(a.Brokers) > 0 {
+				out = append(out, fmt.Sprintf("broker %d joined (%s)", br.ID, br.Addr))
+			}
+			continue
+		}
+		if o.Up != br.Up {
 			if br.Up {
 				out = append(out, fmt.Sprintf("broker %d is back", br.ID))
 			} else {
 				out = append(out, fmt.Sprintf("broker %d is down", br.ID))
+			}
+		}
+		// Chapter 6 on: /brokers/ids/<id> and the broker epoch.
+		switch {
+		case o.Registered && !br.Registered:
+			out = append(out, fmt.Sprintf("broker %d left /brokers/ids (its session ended)", br.ID))
+		case !o.Registered && br.Registered:
+			out = append(out, fmt.Sprintf("broker %d registered in /brokers/ids", br.ID))
+		}
+		if br.Epoch != 0 && o.Epoch != 0 && br.Epoch != o.Epoch {
+			out = append(out, fmt.Sprintf("broker %d has a new broker epoch: 0x%x → 0x%x", br.ID, o.Epoch, br.Epoch))
+		}
+	}
+	leaders := map[string]int32{}
+	for _, t := range a.Topics {
+		for _, p := range t.Partitions {
+			leaders[t.Name+"-"+strconv.Itoa(int(p.Partition))] = p.Leader
+		}
+	}
+	for _, t := range b.Topics {
+		for _, p := range t.Partitions {
+			tp := t.Name + "-" + strconv.Itoa(int(p.Partition))
+			o, ok := leaders[tp]
+			switch {
+			case !ok || o == p.Leader:
+			case p.Leader < 0:
+				out = append(out, fmt.Sprintf("%s is offline: no live replica (leader was %d)", tp, o))
+			case o < 0:
+				out = append(out, fmt.Sprintf("%s: leader %d (was offline)", tp, p.Leader))
+			default:
+				out = append(out, fmt.Sprintf("%s: leader %d → %d", tp, o, p.Leader))
 			}
 		}
 	}

@@ -15,11 +15,14 @@ import (
 )
 
 // BrokerEndpoint is a broker the stage runs: where it listens, where its
-// log.dir is, whether it is up.
+// log.dir is, whether it is up; in cluster mode (chapter 6 on) its id and
+// its broker epoch (0: not known, as for chapter 5's single broker).
 type BrokerEndpoint struct {
 	Addr   string
 	LogDir string
 	Up     bool
+	ID     int32
+	Epoch  int64
 }
 
 // TP names a partition.
@@ -42,6 +45,8 @@ type KafkaInput struct {
 	Offsets   map[TP]Offsets
 	// Segments[addr][tp] are the segments in that broker's directory for tp.
 	Segments map[string]map[TP][]Segment
+	// Cluster: the brokers run on ZooKeeper (chapter 6 on).
+	Cluster bool
 }
 
 // BuildKafka turns what the brokers answered into the picture's Kafka part.
@@ -55,10 +60,11 @@ func BuildKafka(in KafkaInput) *Kafka {
 			addr := b.Addr()
 			byID[b.NodeID] = addr
 			listed[addr] = true
-			br := Broker{ID: b.NodeID, Addr: addr, Up: true}
+			// In cluster mode Metadata lists the brokers in /brokers/ids.
+			br := Broker{ID: b.NodeID, Addr: addr, Up: true, Registered: in.Cluster, Leads: []string{}}
 			for _, e := range in.Endpoints {
 				if e.Addr == addr {
-					br.LogDir, br.Up = e.LogDir, e.Up
+					br.LogDir, br.Up, br.Epoch = e.LogDir, e.Up, e.Epoch
 				}
 			}
 			k.Brokers = append(k.Brokers, br)
@@ -67,7 +73,11 @@ func BuildKafka(in KafkaInput) *Kafka {
 	// A broker the stage runs that Metadata did not list (it is down).
 	for _, e := range in.Endpoints {
 		if !listed[e.Addr] {
-			k.Brokers = append(k.Brokers, Broker{ID: -1, Addr: e.Addr, Up: e.Up, LogDir: e.LogDir})
+			id := e.ID
+			if id == 0 {
+				id = -1
+			}
+			k.Brokers = append(k.Brokers, Broker{ID: id, Addr: e.Addr, Up: e.Up, LogDir: e.LogDir, Epoch: e.Epoch, Leads: []string{}})
 		}
 	}
 	sort.SliceStable(k.Brokers, func(i, j int) bool { return k.Brokers[i].ID < k.Brokers[j].ID })
@@ -107,6 +117,15 @@ func BuildKafka(in KafkaInput) *Kafka {
 		k.Topics = append(k.Topics, kt)
 	}
 	sort.Slice(k.Topics, func(i, j int) bool { return k.Topics[i].Name < k.Topics[j].Name })
+	for i := range k.Brokers {
+		for _, t := range k.Topics {
+			for _, p := range t.Partitions {
+				if p.Leader == k.Brokers[i].ID && p.Leader >= 0 {
+					k.Brokers[i].Leads = append(k.Brokers[i].Leads, fmt.Sprintf("%s-%d", t.Name, p.Partition))
+				}
+			}
+		}
+	}
 	return k
 }
 
@@ -165,6 +184,8 @@ func ReadSegments(dir string) ([]Segment, error) {
 // of its own (Metadata, ListOffsets) and their partition directories.
 type KafkaSource struct {
 	Endpoints func() []BrokerEndpoint
+	// Cluster: the brokers run on ZooKeeper (chapter 6 on).
+	Cluster bool
 	// Actions are the cluster's buttons; BrokerActions and TopicActions
 	// give each broker's and topic's (nil: none).
 	Actions       []Action
@@ -178,7 +199,7 @@ type KafkaSource struct {
 // Fill reads the brokers and builds the Kafka part.
 func (k *KafkaSource) Fill(ctx context.Context, s *State) error {
 	eps := k.Endpoints()
-	in := KafkaInput{Endpoints: eps, Offsets: map[TP]Offsets{}, Segments: map[string]map[TP][]Segment{}}
+	in := KafkaInput{Endpoints: eps, Offsets: map[TP]Offsets{}, Segments: map[string]map[TP][]Segment{}, Cluster: k.Cluster}
 	var errs []string
 	c, err := k.client(eps)
 	if err == nil {
@@ -192,6 +213,9 @@ func (k *KafkaSource) Fill(ctx context.Context, s *State) error {
 		for _, t := range in.Metadata.Topics {
 			for _, p := range t.Partitions {
 				tp := TP{t.Name, p.Partition}
+				if p.Leader < 0 {
+					continue // offline: no broker to ask
+				}
 				start, _, err1 := c.ListOffsets(ctx, t.Name, p.Partition, -2)
 				end, _, err2 := c.ListOffsets(ctx, t.Name, p.Partition, -1)
 				if err1 != nil || err2 != nil {

@@ -152,10 +152,19 @@ type Kafka struct {
 
 // Broker is one broker, as Metadata lists it and the stage runs it.
 type Broker struct {
-	ID      int32    `json:"id"`
-	Addr    string   `json:"addr"`
-	Up      bool     `json:"up"`
-	LogDir  string   `json:"logDir,omitempty"`
+	ID     int32  `json:"id"`
+	Addr   string `json:"addr"`
+	Up     bool   `json:"up"` // its process runs
+	LogDir string `json:"logDir,omitempty"`
+	// Registered: Metadata lists it, so it is in /brokers/ids (chapter 6
+	// on). A killed broker stays registered until its ZooKeeper session
+	// expires; false in chapter 5, which has no ZooKeeper.
+	Registered bool `json:"registered,omitempty"`
+	// Epoch is the broker epoch, the czxid of its /brokers/ids znode
+	// (KIP-380), from the broker's own status; 0 if unknown or standalone.
+	Epoch int64 `json:"epoch,omitempty"`
+	// Leads are the partitions Metadata names it leader of, "topic-p".
+	Leads   []string `json:"leads"`
 	Actions []Action `json:"actions,omitempty"`
 }
 
