@@ -50,7 +50,7 @@ func StartKafkaCluster(base broker.Config, ids []int32, ports []int) (*KafkaClus
 		if i < len(ports) {
 			port = ports[i]
 		}
-		if err := kc.add(id, port); err != nil {
+		if err := kc.StartBroker(id, port); err != nil {
 			kc.Close()
 			return nil, err
 		}
@@ -59,7 +59,15 @@ func StartKafkaCluster(base broker.Config, ids []int32, ports []int) (*KafkaClus
 	return kc, nil
 }
 
-func (kc *KafkaCluster) add(id int32, port int) error {
+// StartBroker starts broker id on port (0: a free one) and a fresh
+// temporary log.dir.
+func (kc *KafkaCluster) StartBroker(id int32, port int) error {
+	kc.mu.Lock()
+	_, taken := kc.brokers[id]
+	kc.mu.Unlock()
+	if taken {
+		return fmt.Errorf("broker %d exists", id)
+	}
 	dir, err := os.MkdirTemp("", fmt.Sprintf("zkafka-broker-%d-", id))
 	if err != nil {
 		return err
@@ -216,14 +224,22 @@ func (kc *KafkaCluster) Restart(id int32) error {
 	return nil
 }
 
-// Add starts one more broker, with the next id, on a free port.
+// Add starts one more broker with the next id, on the port after the
+// last broker's if it is free (else any free one).
 func (kc *KafkaCluster) Add() (int32, error) {
 	ids := kc.IDs()
-	id := int32(1)
+	id, port := int32(1), 0
 	if len(ids) > 0 {
 		id = ids[len(ids)-1] + 1
+		if _, p, err := net.SplitHostPort(kc.Addr(ids[len(ids)-1])); err == nil {
+			n, _ := strconv.Atoi(p)
+			if ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(n+1))); err == nil {
+				ln.Close()
+				port = n + 1
+			}
+		}
 	}
-	if err := kc.add(id, 0); err != nil {
+	if err := kc.StartBroker(id, port); err != nil {
 		return 0, err
 	}
 	pokePicture()
