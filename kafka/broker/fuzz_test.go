@@ -64,6 +64,27 @@ func FuzzRequest(f *testing.F) {
 				rt.Topic, rt.NumPartitions, rt.ReplicationFactor = "c", 2, 1
 				r.Topics = append(r.Topics, rt)
 				req = r
+			case 32:
+				r := kmsg.NewPtrDescribeConfigsRequest()
+				rr := kmsg.NewDescribeConfigsRequestResource()
+				rr.ResourceType, rr.ResourceName = kmsg.ConfigResourceTypeTopic, "t"
+				r.Resources, r.IncludeSynonyms = append(r.Resources, rr), true
+				req = r
+			case 33:
+				r := kmsg.NewPtrAlterConfigsRequest()
+				rr := kmsg.NewAlterConfigsRequestResource()
+				rr.ResourceType, rr.ResourceName = kmsg.ConfigResourceTypeTopic, "t"
+				c := kmsg.NewAlterConfigsRequestResourceConfig()
+				c.Name, c.Value = "retention.ms", kmsg.StringPtr("1000")
+				rr.Configs = append(rr.Configs, c)
+				r.Resources = append(r.Resources, rr)
+				req = r
+			case 37:
+				r := kmsg.NewPtrCreatePartitionsRequest()
+				rt := kmsg.NewCreatePartitionsRequestTopic()
+				rt.Topic, rt.Count = "t", 2
+				r.Topics = append(r.Topics, rt)
+				req = r
 			}
 			req.SetVersion(v)
 			add(req)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,8 +32,11 @@ type Config struct {
 
 // Watcher keeps a Snapshot current from ZooKeeper watches: children of
 // /brokers/ids and each registration, children of /brokers/topics and
-// each topic's assignment and config. See the package doc for who owns
-// what.
+// each topic's assignment, and children of /config/changes. A topic's
+// config (/config/topics/<t>) is read when the topic is first seen and
+// again for each change notice naming it, as Kafka 2.3's brokers do
+// (DynamicConfigManager): the config znode itself is not watched. See the
+// package doc for who owns what.
 type Watcher struct {
 	cfg   Config
 	log   *slog.Logger
@@ -48,6 +52,12 @@ type Watcher struct {
 	dirty    map[key]bool // keys to read again (a read failed)
 	retry    <-chan time.Time
 	gen      int // the session generation: bumped by each resync
+	// lastChange is the sequence number of the last config change notice
+	// processed (ZkNodeChangeNotificationListener.lastExecutedChange); -1
+	// before the first notice; changesListed is false until the first
+	// listing of /config/changes in a session.
+	lastChange    int64
+	changesListed bool
 }
 
 // topicData is one topic as read; ok is false while its assignment is
@@ -65,7 +75,8 @@ const (
 	brokerNode             // /brokers/ids/<id>
 	topicList              // children of /brokers/topics
 	topicNode              // /brokers/topics/<t>
-	configNode             // /config/topics/<t>
+	configNode             // /config/topics/<t> (read, not watched)
+	changeList             // children of /config/changes
 )
 
 type key struct {
@@ -100,7 +111,7 @@ func Start(cfg Config) *Watcher {
 	}
 	w := &Watcher{cfg: cfg, log: cfg.Logger, inbox: make(chan event, 64), stop: make(chan struct{}),
 		brokers: map[int32]zkdata.BrokerInfo{}, topics: map[string]topicData{},
-		watching: map[key]bool{}, dirty: map[key]bool{}}
+		watching: map[key]bool{}, dirty: map[key]bool{}, lastChange: -1}
 	w.snap.Store(Empty())
 	w.syncAll()
 	w.publish()
@@ -162,6 +173,7 @@ func (w *Watcher) handle(e event) {
 		w.log.Info("reading the cluster's metadata again (new ZooKeeper session)")
 		w.gen++
 		w.watching = map[key]bool{}
+		w.lastChange, w.changesListed = -1, false
 		w.syncAll()
 		return
 	}
@@ -177,8 +189,11 @@ func (w *Watcher) handle(e event) {
 	w.read(e.k)
 }
 
-// syncAll reads both lists and everything in them.
+// syncAll reads the lists and everything in them. /config/changes comes
+// first: every notice already there is older than the configs read next,
+// and every later change leaves a newer notice, which its watch brings.
 func (w *Watcher) syncAll() {
+	w.read(key{kind: changeList})
 	w.read(key{kind: brokerList})
 	w.read(key{kind: topicList})
 }
@@ -241,11 +256,13 @@ func (w *Watcher) read(k key) {
 			seen := map[string]bool{}
 			for _, n := range names {
 				seen[n] = true
-				if _, ok := w.topics[n]; !ok {
-					w.topics[n] = topicData{}
+				if _, ok := w.topics[n]; !ok || !w.watching[key{kind: topicNode, topic: n}] {
+					// A topic seen for the first time, or again in a new
+					// session: read its config (later changes come as notices).
+					w.topics[n] = w.topics[n]
+					w.read(key{kind: configNode, topic: n})
 				}
-				w.read(key{kind: configNode, topic: n}) // no-ops while their watches are set
-				w.read(key{kind: topicNode, topic: n})
+				w.read(key{kind: topicNode, topic: n}) // a no-op while its watch is set
 			}
 			for n := range w.topics {
 				if !seen[n] {
@@ -276,7 +293,7 @@ func (w *Watcher) read(k key) {
 		}
 	case configNode:
 		var cfg map[string]string
-		cfg, ch, err = zk.TopicConfigW(ctx, k.topic)
+		cfg, err = zk.TopicConfig(ctx, k.topic)
 		if errors.Is(err, zkdata.ErrMalformed) {
 			w.log.Warn("skipping a malformed topic config (the topic keeps its defaults)", "topic", k.topic, "err", err)
 			cfg, err = map[string]string{}, nil
@@ -284,6 +301,12 @@ func (w *Watcher) read(k key) {
 		if td, known := w.topics[k.topic]; known && err == nil {
 			td.config = cfg
 			w.topics[k.topic] = td
+		}
+	case changeList:
+		var names []string
+		names, ch, err = zk.ConfigChangesW(ctx)
+		if err == nil {
+			err = w.processChanges(ctx, names)
 		}
 	}
 	if err != nil {
@@ -299,6 +322,48 @@ func (w *Watcher) read(k key) {
 		w.wg.Add(1)
 		go w.forward(k, w.gen, ch)
 	}
+}
+
+// processChanges handles the change notices newer than the last one
+// processed, in sequence order (ZkNodeChangeNotificationListener
+// .processNotifications): a topic notice re-reads that topic's config.
+// The first listing of a session only records where the notices stand:
+// the configs are read fresh with the topics. A malformed notice is
+// logged and skipped; one already deleted (purged) is skipped.
+func (w *Watcher) processChanges(ctx context.Context, names []string) error {
+	for _, n := range names {
+		s, ok := zkdata.SequenceNumber(n, zkdata.ConfigChangePrefix)
+		if !ok {
+			continue
+		}
+		seq, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || seq <= w.lastChange {
+			continue
+		}
+		if !w.changesListed {
+			w.lastChange = seq // the session's first listing: only where they stand
+			continue
+		}
+		c, err := w.cfg.ZK.ConfigChange(ctx, n)
+		switch {
+		case errors.Is(err, zkerr.NoNode):
+		case errors.Is(err, zkdata.ErrMalformed):
+			w.log.Warn("skipping a malformed config change notice", "notice", n, "err", err)
+		case err != nil:
+			return err
+		case c.EntityType == zkdata.ConfigTypeTopic:
+			if _, known := w.topics[c.EntityName]; known {
+				w.log.Info("config change notice: reading the topic's config again", "notice", n, "topic", c.EntityName)
+				w.read(key{kind: configNode, topic: c.EntityName})
+			}
+		default:
+			// clients, users and brokers: quotas and dynamic broker
+			// configs, which this broker does not implement.
+		}
+		w.lastChange = seq
+	}
+	w.changesListed = true
+	return nil
 }
 
 // forward hands one fired watch to the owner goroutine.
