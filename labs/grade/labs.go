@@ -116,6 +116,8 @@ var labs = []Lab{
 			"TestMurmur2Vectors", "TestMurmur2EveryLength", "TestToPositive", "TestForKey",
 			"TestAssignErrors", "TestAssignKafkaVectors", "TestRackAlternated", "TestAssignRackAwareVector",
 			"TestAssignProperties", "TestAssignRackAwareProperties",
+			"TestStageTopicInZooKeeper", "TestStageKeyedRecordsLandByMurmur2", "TestStageKilledBrokerPartitionsMove",
+			"TestStageAddedBrokerGetsNewTopics",
 		},
 	},
 }
