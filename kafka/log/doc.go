@@ -50,6 +50,14 @@
 // the recovery point and all segments after a clean shutdown load their
 // index files instead, after a sanity check (rebuilt if it fails).
 //
+// Leader epochs (epochs.go, for chapter 7). Each partition directory also
+// keeps leader-epoch-checkpoint, Kafka's history of which leader epoch
+// wrote from which offset (KIP-101): every append assigns its batches'
+// epochs, a truncation or a new log start cuts the history with the log,
+// and Open reads it back (rebuilding it from the batches when it is
+// missing or damaged). EndOffsetForEpoch answers OffsetForLeaderEpoch
+// from it (kafka/replica.EpochCache).
+//
 // The learner's part (lab 5) is in index.go (the two indexes), segment.go
 // (assigning offsets, append, the roll rule), read.go (offset lookup,
 // reads, timestamp search) and recover.go; the rest — Log, Dir,
@@ -63,6 +71,8 @@
 //     is a batch start below the segment's size, its offset below next.
 //   - Recovery keeps every fsynced batch and truncates exactly at the first
 //     invalid byte; truncated or deleted data never reappears.
+//   - The leader-epoch history covers exactly [log start, log end): no
+//     epoch starts at or past the end, the first starts at the log start.
 //   - The package starts no goroutine and reads no clock: time is a
 //     parameter (ms), and Manager.Run runs on its caller's goroutine with
 //     the Clock it is given. All I/O goes through labs/sim/vfs, so tests

@@ -3,6 +3,7 @@ package log
 import (
 	"errors"
 	"fmt"
+	"github.com/zkafka/zkafka/kafka/replica"
 	"io/fs"
 	"sort"
 	"strings"
@@ -40,6 +41,9 @@ type Log struct {
 	failed        error
 
 	validator record.Validator
+
+	epochs        *replica.EpochCache // epochs.go
+	epochsRebuilt error
 }
 
 // Recovery is what the log.dir knows about a partition when it opens it.
@@ -144,6 +148,10 @@ func Open(fsys vfs.FS, dir string, cfg Config, rec Recovery, nowMs int64) (*Log,
 	}
 	l.startOffset = min(max(rec.LogStartOffset, l.segments[0].base), l.EndOffset())
 	l.recoveryPoint = l.EndOffset()
+	if err := l.loadEpochs(); err != nil {
+		l.closeSegments()
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -352,6 +360,9 @@ func (l *Log) appendAssigned(batches []byte, info appendInfo, nowMs int64) (Appe
 	}
 	if err := s.append(batches, info); err != nil {
 		return AppendInfo{}, l.fail(err)
+	}
+	if err := l.assignEpochs(batches); err != nil {
+		return AppendInfo{}, err
 	}
 	l.unflushed += info.records
 	if l.unflushed >= l.cfg.FlushMessages {
@@ -562,7 +573,10 @@ func (l *Log) TruncateTo(offset int64) error {
 		return nil
 	}
 	if offset <= l.segments[0].base {
-		return l.truncateFullyAndStartAt(max(offset, 0))
+		if err := l.truncateFullyAndStartAt(max(offset, 0)); err != nil {
+			return err
+		}
+		return l.cutEpochs()
 	}
 	i := l.floor(offset)
 	if err := l.deleteSegments(l.segments[i+1:]); err != nil {
@@ -573,7 +587,7 @@ func (l *Log) TruncateTo(offset int64) error {
 		return l.fail(err)
 	}
 	l.recoveryPoint = min(l.recoveryPoint, l.EndOffset())
-	return nil
+	return l.cutEpochs()
 }
 
 // truncateFullyAndStartAt deletes every segment and starts an empty log
@@ -690,7 +704,7 @@ func (l *Log) deleteWhile(nowMs, highWatermark int64, deletable func(*segment) b
 	l.segments = append([]*segment(nil), l.segments[n:]...)
 	l.startOffset = max(l.startOffset, l.segments[0].base)
 	l.recoveryPoint = max(l.recoveryPoint, l.segments[0].base)
-	return n, nil
+	return n, l.cutEpochs()
 }
 
 // Close flushes the log (with the active segment's final time index
