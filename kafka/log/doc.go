@@ -72,7 +72,7 @@
 //   - Recovery keeps every fsynced batch and truncates exactly at the first
 //     invalid byte; truncated or deleted data never reappears.
 //   - The leader-epoch history covers exactly [log start, log end): no
-//     epoch starts at or past the end, the first starts at the log start.
+//     epoch starts at or past the end, none before the log start.
 //   - The package starts no goroutine and reads no clock: time is a
 //     parameter (ms), and Manager.Run runs on its caller's goroutine with
 //     the Clock it is given. All I/O goes through labs/sim/vfs, so tests
