@@ -41,6 +41,9 @@ type options struct {
 
 // run is main without the process: testable against an in-process broker.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "topics" || args[0] == "configs") {
+		return runAdmin(args[0], args[1:], stdout, stderr) // admin.go
+	}
 	fs := flag.NewFlagSet("kcli", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
