@@ -6,14 +6,17 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/zkafka/zkafka/kafka/broker/metadata"
+	"github.com/zkafka/zkafka/kafka/log"
 	kpartition "github.com/zkafka/zkafka/kafka/partition"
 	"github.com/zkafka/zkafka/kafka/partition/assignment"
 	"github.com/zkafka/zkafka/kafka/zkdata"
+	"github.com/zkafka/zkafka/labs/sim/vfs"
 )
 
 // Topic administration on a 3-broker cluster: CreatePartitions,
@@ -297,5 +300,54 @@ func TestClusterAlterConfigs(t *testing.T) {
 	if d := describe(t, n3.b, kmsg.ConfigResourceTypeBroker, "1"); d.ErrorCode != kerr.InvalidRequest.Code ||
 		msgOf(d.ErrorMessage) != "Unexpected broker id, expected 3 or empty string, but received 1" {
 		t.Errorf("describe broker 1 on 3: %v %s", kerr.ErrorForCode(d.ErrorCode), msgOf(d.ErrorMessage))
+	}
+}
+
+// aheadClock is the wall clock an hour ahead: every config change notice
+// looks older than the 15 minutes Kafka keeps them.
+type aheadClock struct{ log.WallClock }
+
+func (aheadClock) NowMs() int64 { return log.WallClock{}.NowMs() + time.Hour.Milliseconds() }
+
+// TestClusterPurgesConfigChanges: a broker that processes a notice older
+// than 15 minutes deletes it afterwards
+// (ZkNodeChangeNotificationListener.purgeObsoleteNotifications), having
+// applied it first.
+func TestClusterPurgesConfigChanges(t *testing.T) {
+	zk := startZK(t)
+	cfg, lb := clusterConfig(t, zk, 2, vfs.NewMem())
+	cfg.Clock = aheadClock{}
+	n2 := &node{cfg: cfg, log: lb}
+	n2.start(t)
+	t.Cleanup(func() { n2.b.Close() })
+	waitCluster(t, n2.b, "2 live", liveIs(2))
+	if e := createTopicZ(t, n2.b, "t", 1, 1, 10000, nil).Topics[0]; e.ErrorCode != 0 {
+		t.Fatalf("create: %v", kerr.ErrorForCode(e.ErrorCode))
+	}
+	conn := zkConn(t, zk)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	_, _, ch, err := conn.ChildrenW(ctx, zkdata.ConfigChangesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := alterTopic(t, n2.b, "t", false, "retention.ms", "1000"); r.ErrorCode != 0 {
+		t.Fatalf("alter: %v", kerr.ErrorForCode(r.ErrorCode))
+	}
+	waitCluster(t, n2.b, "applied", func(s *metadata.Snapshot) bool { return s.Topics["t"].Config["retention.ms"] == "1000" })
+	for {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			t.Fatal("the notice was never purged")
+		}
+		var kids []string
+		kids, _, ch, err = conn.ChildrenW(ctx, zkdata.ConfigChangesPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(kids) == 0 {
+			return
+		}
 	}
 }

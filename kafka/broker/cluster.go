@@ -134,7 +134,7 @@ func (b *Broker) joinCluster() error {
 	if err := b.checkEndpoints(ctx); err != nil {
 		return fail(err)
 	}
-	c.watcher = metadata.Start(metadata.Config{ZK: zk, Logger: b.cfg.Logger, Apply: b.apply})
+	c.watcher = metadata.Start(metadata.Config{ZK: zk, Logger: b.cfg.Logger, Apply: b.apply, NowMs: b.nowMs})
 	if err := b.register(ctx); err != nil {
 		return fail(err)
 	}

@@ -133,3 +133,20 @@ func (c *Client) TopicAssignment(ctx context.Context, topic string) (zkdata.Topi
 	}
 	return a, st, nil
 }
+
+// ConfigChangeCtime is a notice's creation time (its Stat's ctime, ms);
+// ok is false when it is gone.
+func (c *Client) ConfigChangeCtime(ctx context.Context, name string) (ctime int64, ok bool, err error) {
+	ok, st, err := c.Conn().Exists(ctx, zkdata.ConfigChangesPath+"/"+name)
+	return st.Ctime, ok, err
+}
+
+// DeleteConfigChange deletes a notice (any version); one already gone
+// is not an error (every broker purges).
+func (c *Client) DeleteConfigChange(ctx context.Context, name string) error {
+	err := c.Conn().Delete(ctx, zkdata.ConfigChangesPath+"/"+name, -1)
+	if errors.Is(err, zkerr.NoNode) {
+		return nil
+	}
+	return err
+}

@@ -28,7 +28,17 @@ type Config struct {
 	RetryBackoff time.Duration
 	// ReadTimeout bounds each ZooKeeper read. Default 10 s.
 	ReadTimeout time.Duration
+	// NowMs is the clock config change notices are aged by (the broker's
+	// clock). Default the wall clock.
+	NowMs func() int64
+	// ChangeExpiration is how old a config change notice may get before
+	// the Watcher deletes it (ZkNodeChangeNotificationListener's
+	// changeExpirationMs). Default 15 minutes, as Kafka's.
+	ChangeExpiration time.Duration
 }
+
+// DefaultChangeExpiration is Kafka's changeExpirationMs: 15 minutes.
+const DefaultChangeExpiration = 15 * time.Minute
 
 // Watcher keeps a Snapshot current from ZooKeeper watches: children of
 // /brokers/ids and each registration, children of /brokers/topics and
@@ -58,6 +68,7 @@ type Watcher struct {
 	// listing of /config/changes in a session.
 	lastChange    int64
 	changesListed bool
+	ctimes        map[string]int64 // the notices' creation times, as learned
 }
 
 // topicData is one topic as read; ok is false while its assignment is
@@ -109,9 +120,16 @@ func Start(cfg Config) *Watcher {
 	if cfg.Apply == nil {
 		cfg.Apply = func(*Snapshot) {}
 	}
+	if cfg.NowMs == nil {
+		cfg.NowMs = func() int64 { return time.Now().UnixMilli() }
+	}
+	if cfg.ChangeExpiration <= 0 {
+		cfg.ChangeExpiration = DefaultChangeExpiration
+	}
 	w := &Watcher{cfg: cfg, log: cfg.Logger, inbox: make(chan event, 64), stop: make(chan struct{}),
 		brokers: map[int32]zkdata.BrokerInfo{}, topics: map[string]topicData{},
-		watching: map[key]bool{}, dirty: map[key]bool{}, lastChange: -1}
+		watching: map[key]bool{}, dirty: map[key]bool{}, lastChange: -1,
+		ctimes: map[string]int64{}}
 	w.snap.Store(Empty())
 	w.syncAll()
 	w.publish()
@@ -363,7 +381,41 @@ func (w *Watcher) processChanges(ctx context.Context, names []string) error {
 		w.lastChange = seq
 	}
 	w.changesListed = true
+	w.purgeChanges(ctx, names)
 	return nil
+}
+
+// purgeChanges deletes the notices older than ChangeExpiration, as every
+// Kafka broker does after processing them
+// (ZkNodeChangeNotificationListener.purgeObsoleteNotifications): a
+// notice only has to live until every broker has had its watch fire. A
+// failed read or delete is left for the next listing.
+func (w *Watcher) purgeChanges(ctx context.Context, names []string) {
+	cutoff := w.cfg.NowMs() - w.cfg.ChangeExpiration.Milliseconds()
+	listed := map[string]bool{}
+	for _, n := range names {
+		listed[n] = true
+		ct, ok := w.ctimes[n]
+		if !ok {
+			var exists bool
+			var err error
+			if ct, exists, err = w.cfg.ZK.ConfigChangeCtime(ctx, n); err != nil || !exists {
+				continue
+			}
+			w.ctimes[n] = ct
+		}
+		if ct < cutoff {
+			if err := w.cfg.ZK.DeleteConfigChange(ctx, n); err == nil {
+				w.log.Debug("purged an expired config change notice", "notice", n)
+				delete(w.ctimes, n)
+			}
+		}
+	}
+	for n := range w.ctimes {
+		if !listed[n] {
+			delete(w.ctimes, n)
+		}
+	}
 }
 
 // forward hands one fired watch to the owner goroutine.
