@@ -11,7 +11,8 @@
 //     the body with kmsg, call the handler, queue the response frame.
 //   - One file per API key (00_produce.go, 01_fetch.go,
 //     02_list_offsets.go, 03_metadata.go, 18_api_versions.go,
-//     19_create_topics.go), each registering its key, its version range
+//     19_create_topics.go, 32_describe_configs.go, 33_alter_configs.go,
+//     37_create_partitions.go), each registering its key, its version range
 //     and its handler from init — franz-go kfake's layout. ApiVersions
 //     answers with the registry, so the broker advertises exactly what it
 //     implements, with Kafka 2.3's full ranges. A chapter adds an API by
@@ -96,6 +97,10 @@
 // with leaders (apply completes it). Leadership is derived: the first
 // live assigned replica leads; produce, fetch and list-offsets elsewhere
 // are NOT_LEADER_FOR_PARTITION. Nothing replicates yet (chapter 7).
+// CreatePartitions grows /brokers/topics/<t> and waits the same way;
+// AlterConfigs writes /config/topics/<t> and a /config/changes notice,
+// which every broker's cache follows, apply handing the new config to
+// the partitions' logs (topic_configs.go lists the configs implemented).
 //
 // # Old clients: format conversion
 //
