@@ -72,6 +72,7 @@ func main() {
 	leader, err := ens.WaitServing(30 * time.Second)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "(the brokers need a serving ensemble: with your labs swapped in, `make test-chapter 3` and `make test-chapter 4` show what keeps it from electing; `make run-chapter 6 SOLUTION=1` runs the reference)")
 		os.Exit(1)
 	}
 	n.Step("The ensemble is up")

@@ -10,7 +10,12 @@
 //     few seconds (waiting on the page, never sleeping); its "restart"
 //     button brings it back as a serving follower;
 //   - chapter 5: one broker; the walkthrough's topics with their segments,
-//     and the "produce 10" button moving demo-0's log end offset.
+//     and the "produce 10" button moving demo-0's log end offset;
+//   - chapter 6: 3 brokers registered in ZooKeeper, each with its broker
+//     epoch and the partitions it leads, /brokers/ids in the tree; broker
+//     2's "kill" button leaves it down, out of /brokers/ids once its
+//     session expires, its partitions led by others; "restart" brings it
+//     back leading them.
 //
 // Every page must load without a console error and without a request
 // leaving 127.0.0.1. Screenshots go to SCREENSHOT_DIR (default
@@ -18,7 +23,7 @@
 //
 //   make picture-test         (builds the stages into out/picture-bin, then runs this)
 //
-// BIN_DIR holds the stage binaries ch01, ch03, ch05 (default <repo>/out/picture-bin);
+// BIN_DIR holds the stage binaries ch01, ch03, ch05, ch06 (default <repo>/out/picture-bin);
 // CHROMIUM overrides /usr/bin/chromium (Debian's; never downloaded).
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -36,7 +41,7 @@ if (!fs.existsSync(executablePath)) {
   console.error(`picture test: no Chromium at ${executablePath}; apt-get install -y chromium (or set CHROMIUM)`)
   process.exit(1)
 }
-for (const b of ['ch01', 'ch03', 'ch05']) {
+for (const b of ['ch01', 'ch03', 'ch05', 'ch06']) {
   if (!fs.existsSync(path.join(bin, b))) {
     console.error(`picture test: no stage binary ${path.join(bin, b)}; \`make picture-test\` builds them`)
     process.exit(1)
@@ -258,6 +263,55 @@ try {
         return `log end ${before} → ${before + 10}`
       })
       await page.screenshot({ path: path.join(shots, 'chapter-05-broker.png'), fullPage: true })
+      check()
+      await page.close()
+    } finally {
+      await st.stop()
+    }
+  }
+
+  // ---- chapter 6: three brokers on the ensemble, a broker kill -----------------
+  {
+    const zkPort = await freePorts(3)
+    const kPort = await freePorts(4)
+    const st = startStage('ch06', ['-port', String(zkPort), '-kafka-port', String(kPort)])
+    try {
+      const url = await st.url
+      const { page, check } = await openPicture('chapter 6', url)
+      await step('chapter 6: 3 brokers registered, orders\' 6 partitions led by them, /brokers/ids in the tree', () => wait(page, () => {
+        const cards = document.querySelectorAll('.card.broker[data-up="true"][data-registered="true"]')
+        const rows = document.querySelectorAll('.topic[data-topic="orders"] td[data-field="leader"]')
+        const leaders = new Set([...rows].map((td) => td.textContent))
+        return cards.length === 3 && rows.length === 6 && leaders.size === 3 &&
+          [...cards].every((c) => /0x1[0-9a-f]{8}/.test(c.textContent) && /orders-\d/.test(c.querySelector('[data-field="leads"]').textContent)) &&
+          ['1', '2', '3'].every((id) => document.querySelector(`#tree .row[data-path="/brokers/ids/${id}"]`)) &&
+          document.querySelector('#tree .row[data-path="/brokers/topics/orders"]')
+      }, null, 60000))
+      await page.screenshot({ path: path.join(shots, 'chapter-06-brokers.png'), fullPage: true })
+      await step('chapter 6: kill broker 2 from its button; its partitions move to the next replica', async () => {
+        await wait(page, () => document.querySelector('.card.broker[data-broker="2"] button[data-command="kill-broker 2"]'), null, 30000)
+        const led = await page.evaluate(() => document.querySelector('.card.broker[data-broker="2"] [data-field="leads"]').textContent)
+        await page.click('.card.broker[data-broker="2"] button[data-command="kill-broker 2"]')
+        await wait(page, () => {
+          const c = document.querySelector('.card.broker[data-broker="2"]')
+          const leaders = [...document.querySelectorAll('.topic[data-topic="orders"] td[data-field="leader"]')].map((td) => td.textContent)
+          return c && c.dataset.up === 'false' && c.dataset.registered === 'false' && leaders.length === 6 && !leaders.includes('2') &&
+            document.querySelector('.card.broker[data-broker="2"] button[data-command="restart-broker 2"]') &&
+            !document.querySelector('#tree .row[data-path="/brokers/ids/2"]') &&
+            /broker 2 left \/brokers\/ids/.test(document.getElementById('events').textContent)
+        }, null, 30000)
+        return `broker 2 led ${led}; after the kill it is down, out of /brokers/ids, and leads nothing`
+      })
+      await page.screenshot({ path: path.join(shots, 'chapter-06-after-broker-kill.png'), fullPage: true })
+      await step('chapter 6: restart broker 2; it registers with a new epoch and leads again', async () => {
+        await page.click('.card.broker[data-broker="2"] button[data-command="restart-broker 2"]')
+        await wait(page, () => {
+          const c = document.querySelector('.card.broker[data-broker="2"]')
+          return c && c.dataset.up === 'true' && c.dataset.registered === 'true' &&
+            /orders-\d/.test(c.querySelector('[data-field="leads"]').textContent) &&
+            /broker 2 has a new broker epoch|broker 2 registered in \/brokers\/ids/.test(document.getElementById('events').textContent)
+        }, null, 30000)
+      })
       check()
       await page.close()
     } finally {

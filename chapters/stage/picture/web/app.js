@@ -335,15 +335,33 @@ function renderKafka(st) {
   const nb = k.brokers.length
   document.getElementById('kafka-sub').textContent =
     `${nb} broker${nb === 1 ? '' : 's'} · ${k.topics.length} topic${k.topics.length === 1 ? '' : 's'}` + (k.clusterId ? ` · cluster ${k.clusterId}` : '')
+  // Chapter 6 on, brokers run on ZooKeeper: one card per broker the stage
+  // runs, with whether /brokers/ids holds it (a killed broker stays there
+  // until its session expires), its broker epoch (the czxid of that
+  // znode) and the partitions it leads. The cluster's own buttons (add a
+  // broker) come once, after the cards.
+  const cluster = k.brokers.some((b) => b.registered || b.epoch)
+  if (cluster && !tree.brokersOpened) {
+    // Open the brokers' znodes in the tree once: /brokers/ids, /brokers/topics.
+    tree.brokersOpened = true
+    for (const p of ['/brokers', '/brokers/ids', '/brokers/topics']) tree.open.add(p)
+    refreshTree(true)
+  }
   document.getElementById('brokers').replaceChildren(
     ...k.brokers.map((b) =>
-      h('div', { class: 'card broker', dataset: { broker: b.id, up: b.up } },
+      h('div', { class: 'card broker', dataset: { broker: b.id, up: b.up, registered: !!b.registered } },
         h('div', { class: 'title' }, h('span', {}, `broker ${b.id} `, h('span', { class: 'muted small' }, b.addr)),
-          h('span', { class: `badge ${b.up ? 'up' : 'down'}` }, b.up ? 'up' : 'down')),
-        kv([['log.dir', b.logDir]]),
-        h('div', { class: 'actions' }, actionButtons(b.actions), actionButtons(k.actions)),
+          h('span', { class: `badge ${b.up ? 'up' : 'down'}`, 'data-field': 'up' }, b.up ? 'up' : 'down')),
+        kv([
+          cluster ? ['/brokers/ids', b.registered ? (b.up ? 'registered' : 'registered (session not expired yet)') : 'not registered'] : null,
+          cluster ? ['broker epoch', b.epoch ? zxid('0x' + b.epoch.toString(16)) : '—'] : null,
+          cluster ? ['leads', h('span', { 'data-field': 'leads' }, (b.leads || []).length ? b.leads.join(' ') : 'nothing')] : null,
+          ['log.dir', b.logDir],
+        ]),
+        h('div', { class: 'actions' }, actionButtons(b.actions), cluster ? null : actionButtons(k.actions)),
       ),
     ),
+    cluster && k.actions?.length ? h('div', { class: 'actions', id: 'kafka-actions' }, actionButtons(k.actions)) : null,
   )
   const topics = document.getElementById('topics')
   if (!k.topics.length) {
@@ -360,17 +378,17 @@ function renderKafka(st) {
         h('thead', {}, h('tr', {}, ['partition', 'leader', 'replicas', 'ISR', 'broker', 'log start', 'log end', hasHW ? 'HW' : null, 'segments (base offset, bytes)'].filter(Boolean).map((c) => h('th', {}, c)))),
         h('tbody', {}, t.partitions.flatMap((p) => {
           const logs = p.logs.length ? p.logs : [null]
-          return logs.map((l, i) => h('tr', { dataset: { partition: p.partition, broker: l ? l.broker : '' } },
+          return logs.map((l, i) => h('tr', { class: l && logs.length > 1 && l.broker === p.leader ? 'leads' : null, dataset: { partition: p.partition, broker: l ? l.broker : '' } },
             i === 0 ? [
               h('td', { class: 'num', rowspan: logs.length }, p.partition),
-              h('td', { class: 'num', rowspan: logs.length }, p.leader),
+              h('td', { class: 'num', rowspan: logs.length, 'data-field': 'leader' }, p.leader < 0 ? 'none' : p.leader),
               h('td', { class: 'num', rowspan: logs.length }, `[${p.replicas.join(',')}]`),
               h('td', { class: 'num', rowspan: logs.length }, `[${p.isr.join(',')}]`),
             ] : null,
             l ? [
               h('td', { class: 'num' }, l.broker),
-              h('td', { class: 'num', 'data-field': 'logStart' }, l.logStartOffset),
-              h('td', { class: 'num', 'data-field': 'logEnd' }, l.logEndOffset),
+              h('td', { class: 'num', 'data-field': 'logStart', title: l.logStartOffset < 0 ? 'only the leader is asked (ListOffsets)' : null }, l.logStartOffset < 0 ? '—' : l.logStartOffset),
+              h('td', { class: 'num', 'data-field': 'logEnd', title: l.logEndOffset < 0 ? 'only the leader is asked (ListOffsets)' : null }, l.logEndOffset < 0 ? '—' : l.logEndOffset),
               hasHW ? h('td', { class: 'num' }, l.highWatermark ?? '—') : null,
               h('td', {}, segbar(l)),
             ] : h('td', { colspan: hasHW ? 5 : 4, class: 'muted' }, p.error || 'no log on a broker of this stage'),
