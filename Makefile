@@ -84,7 +84,8 @@ bench:
 	$(GO) run ./zk/cmd/zkbench -compare
 	@echo "== ZooKeeper: our 3-server ensemble vs a 3-server Apache ZooKeeper 3.8 ensemble"
 	$(GO) run ./zk/cmd/zkbench -ensemble
-	@echo "== Kafka: log and end-to-end produce/consume vs dd's sequential write bandwidth"
+	@echo "== Kafka: log and end-to-end produce/consume vs dd's sequential write bandwidth;"
+	@echo "   then 3 brokers on a 3-member ensemble, 6 partitions, 1 KiB, acks=1: aggregate MB/s / one broker's"
 	$(GO) run ./kafka/cmd/kbench
 
 SOAK ?= 5000

@@ -23,4 +23,11 @@ func TestBenchmarksRun(t *testing.T) {
 	if p.records == 0 || c.records != p.records {
 		t.Fatalf("kgo bench produced %d records, consumed %d", p.records, c.records)
 	}
+	p, c, err = clusterBench(dir, 1024, 100*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.records == 0 || c.records != p.records {
+		t.Fatalf("cluster bench produced %d records, consumed %d", p.records, c.records)
+	}
 }
