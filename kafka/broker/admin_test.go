@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func TestClusterCreatePartitions(t *testing.T) {
 	}
 	for _, n := range []*node{n1, n2, n3} {
 		for p := int32(3); p < 5; p++ {
-			if contains(got.Partitions[p].Replicas, n.cfg.NodeID) && n.b.localPartition("t", p) == nil {
+			if slices.Contains(got.Partitions[p].Replicas, n.cfg.NodeID) && n.b.localPartition("t", p) == nil {
 				waitCluster(t, n.b, "log of t-new", func(s *metadata.Snapshot) bool { return n.b.localPartition("t", p) != nil })
 			}
 		}

@@ -134,7 +134,7 @@ func (b *Broker) joinCluster() error {
 	if err := b.checkEndpoints(ctx); err != nil {
 		return fail(err)
 	}
-	c.watcher = metadata.Start(metadata.Config{ZK: zk, Logger: b.cfg.Logger, Apply: b.apply, NowMs: b.nowMs})
+	c.watcher = metadata.Start(metadata.Config{ZK: zk, Logger: b.cfg.Logger, BrokerID: b.cfg.NodeID, Apply: b.apply, NowMs: b.nowMs})
 	if err := b.register(ctx); err != nil {
 		return fail(err)
 	}
@@ -254,11 +254,15 @@ func (b *Broker) WaitCluster(ctx context.Context, cond func(*metadata.Snapshot) 
 }
 
 // apply takes a new snapshot from the metadata cache (on its goroutine):
-// the partitions assigned to this broker get their logs, with the
-// topic's config overrides, before the snapshot is served; then the
-// CreateTopics waiting for these topics are checked.
+// the partitions assigned to this broker (the snapshot's Local, as
+// metadata.Decide chose them) get their logs, with the topic's config
+// overrides, before the snapshot is served; then the CreateTopics
+// waiting for these topics are checked.
 func (b *Broker) apply(s *metadata.Snapshot) {
-	me := b.cfg.NodeID
+	local := map[string][]int32{}
+	for _, r := range s.Local {
+		local[r.Topic] = append(local[r.Topic], r.Partition)
+	}
 	for _, name := range s.TopicNames() {
 		t := s.Topics[name]
 		cfg, err := topicConfigMap(b.cfg.Log, t.Config)
@@ -266,11 +270,11 @@ func (b *Broker) apply(s *metadata.Snapshot) {
 			b.cfg.Logger.Warn("ignoring the topic's invalid config overrides", "topic", name, "err", err)
 			cfg = b.cfg.Log
 		}
-		for _, p := range t.Partitions {
-			if !contains(p.Replicas, me) {
-				continue
+		for _, p := range local[name] {
+			if p < 0 || int(p) >= len(t.Partitions) {
+				continue // not a partition of the topic (a wrong Decide): nothing to hold
 			}
-			b.ensureLocal(name, p.ID, len(t.Partitions), cfg)
+			b.ensureLocal(name, p, len(t.Partitions), cfg)
 		}
 	}
 	prev := b.cluster.applied.Swap(s)
@@ -344,15 +348,6 @@ func (b *Broker) clusterPartition(name string, id int32) (*partition, error) {
 		return nil, kerr.NotLeaderForPartition // its log could not be created
 	}
 	return p, nil
-}
-
-func contains(s []int32, v int32) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // closeCluster leaves the cluster: the cache stops and the session is

@@ -36,6 +36,7 @@ package metadata
 import (
 	"sort"
 
+	"github.com/zkafka/zkafka/kafka/broker/metadata/leadership"
 	"github.com/zkafka/zkafka/kafka/zkdata"
 )
 
@@ -46,6 +47,9 @@ type Snapshot struct {
 	Brokers map[int32]zkdata.BrokerInfo
 	// Topics are the topics whose assignment is readable, by name.
 	Topics map[string]*Topic
+	// Local are the partitions this broker holds a log for, and which
+	// of them it leads: by topic name, then partition id (Decide).
+	Local []Replica
 }
 
 // Topic is one topic's assignment and config, with each partition's
@@ -57,43 +61,17 @@ type Topic struct {
 }
 
 // Partition is one partition: its assigned replicas (the first is the
-// preferred leader) and what the live brokers make of it.
-type Partition struct {
-	ID       int32
-	Replicas []int32 // assigned, in order
-	Leader   int32   // the first live replica; -1 when none is alive
-	ISR      []int32 // the live replicas, in assignment order
-	Offline  []int32 // the assigned replicas that are not alive
-}
+// preferred leader) and what the live brokers make of it (Derive).
+type Partition = leadership.Partition
+
+// Replica is a partition this broker holds a log for, and whether it
+// leads it (Decide).
+type Replica = leadership.Replica
 
 // Empty is a snapshot with no brokers and no topics.
 func Empty() *Snapshot {
 	return &Snapshot{Brokers: map[int32]zkdata.BrokerInfo{}, Topics: map[string]*Topic{}}
 }
-
-// #region derive
-
-// Derive is the stopgap's rule for one partition: leader = the first
-// live assigned replica, ISR = the live assigned replicas, offline = the
-// others (AK 2.3 KafkaController initializeLeaderAndIsrForPartitions
-// picks the same leader and ISR for a new partition; offline replicas as
-// in its UpdateMetadata).
-func Derive(id int32, replicas []int32, live func(int32) bool) Partition {
-	p := Partition{ID: id, Replicas: replicas, Leader: -1, ISR: []int32{}, Offline: []int32{}}
-	for _, r := range replicas {
-		if live(r) {
-			if p.Leader < 0 {
-				p.Leader = r
-			}
-			p.ISR = append(p.ISR, r)
-		} else {
-			p.Offline = append(p.Offline, r)
-		}
-	}
-	return p
-}
-
-// #endregion derive
 
 // Alive reports whether broker id is live.
 func (s *Snapshot) Alive(id int32) bool {
@@ -141,25 +119,25 @@ func (s *Snapshot) Partition(topic string, id int32) (Partition, bool) {
 	return t.Partitions[id], true
 }
 
-// build derives a snapshot from raw inputs.
-func build(brokers map[int32]zkdata.BrokerInfo, topics map[string]topicData) *Snapshot {
+// build derives a snapshot from raw inputs, for broker me: the topics
+// whose assignment is readable, decided by Decide.
+func build(me int32, brokers map[int32]zkdata.BrokerInfo, topics map[string]topicData) *Snapshot {
 	s := &Snapshot{Brokers: make(map[int32]zkdata.BrokerInfo, len(brokers)), Topics: make(map[string]*Topic, len(topics))}
+	live := make([]int32, 0, len(brokers))
 	for id, b := range brokers {
 		s.Brokers[id] = b
+		live = append(live, id)
 	}
+	assignments := make(map[string]zkdata.TopicAssignment, len(topics))
 	for name, td := range topics {
-		if !td.ok {
-			continue
+		if td.ok {
+			assignments[name] = zkdata.TopicAssignment{Partitions: td.assignment}
 		}
-		n := int32(0)
-		for p := range td.assignment {
-			n = max(n, p+1)
-		}
-		t := &Topic{Name: name, Config: td.config, Partitions: make([]Partition, n)}
-		for p := int32(0); p < n; p++ {
-			t.Partitions[p] = Derive(p, td.assignment[p], s.Alive)
-		}
-		s.Topics[name] = t
 	}
+	d := Decide(me, live, assignments)
+	for name, ps := range d.Topics {
+		s.Topics[name] = &Topic{Name: name, Config: topics[name].config, Partitions: ps}
+	}
+	s.Local = d.Local
 	return s
 }

@@ -32,7 +32,7 @@ func TestDerive(t *testing.T) {
 // TestBuildAndController: a snapshot holds readable topics only, dense
 // partitions, and reports the lowest live id as controller (-1 when none).
 func TestBuildAndController(t *testing.T) {
-	s := build(map[int32]zkdata.BrokerInfo{3: {ID: 3}, 1: {ID: 1}},
+	s := build(3, map[int32]zkdata.BrokerInfo{3: {ID: 3}, 1: {ID: 1}},
 		map[string]topicData{
 			"a":   {assignment: map[int32][]int32{0: {1}, 1: {3, 1}}, ok: true},
 			"bad": {ok: false},
@@ -46,7 +46,39 @@ func TestBuildAndController(t *testing.T) {
 	if p, ok := s.Partition("a", 1); !ok || p.Leader != 3 {
 		t.Errorf("a-1 = %+v %v", p, ok)
 	}
+	if want := []Replica{{Topic: "a", Partition: 1, Leader: true}}; !reflect.DeepEqual(s.Local, want) {
+		t.Errorf("broker 3 holds %+v, want %+v", s.Local, want)
+	}
 	if Empty().Controller() != -1 {
 		t.Error("an empty cluster has a controller")
+	}
+}
+
+// TestDecide: every partition of every topic, dense (an id the znode
+// leaves out has no replica and no leader), and what broker me holds —
+// live or not — sorted by topic and partition, with what it leads.
+func TestDecide(t *testing.T) {
+	topics := map[string]zkdata.TopicAssignment{
+		"b": {Partitions: map[int32][]int32{0: {2, 1}, 2: {1}}},
+		"a": {Partitions: map[int32][]int32{0: {3, 2}}, Adding: map[int32][]int32{0: {2}}},
+		"e": {Partitions: map[int32][]int32{}},
+	}
+	d := Decide(2, []int32{3, 1}, topics)
+	if len(d.Topics) != 3 || len(d.Topics["e"]) != 0 || len(d.Topics["b"]) != 3 {
+		t.Fatalf("topics %+v", d.Topics)
+	}
+	if p := d.Topics["b"][1]; p.Leader != -1 || len(p.Replicas) != 0 {
+		t.Errorf("b-1 = %+v", p)
+	}
+	if p := d.Topics["b"][0]; p.Leader != 1 || !reflect.DeepEqual(p.Offline, []int32{2}) {
+		t.Errorf("b-0 = %+v", p)
+	}
+	want := []Replica{{Topic: "a", Partition: 0}, {Topic: "b", Partition: 0}}
+	if !reflect.DeepEqual(d.Local, want) {
+		t.Errorf("broker 2 (dead) holds %+v, want %+v", d.Local, want)
+	}
+	want = []Replica{{Topic: "b", Partition: 0, Leader: true}, {Topic: "b", Partition: 2, Leader: true}}
+	if got := Decide(1, []int32{1, 3}, topics).Local; !reflect.DeepEqual(got, want) {
+		t.Errorf("broker 1 holds %+v, want %+v", got, want)
 	}
 }

@@ -20,6 +20,9 @@ import (
 type Config struct {
 	ZK     *kafkazk.Client
 	Logger *slog.Logger
+	// BrokerID is this broker's id: the Snapshot's Local are the
+	// partitions it holds (Decide).
+	BrokerID int32
 	// Apply is told every new snapshot, on the Watcher's goroutine, in
 	// order; it must not wait for the Watcher.
 	Apply func(*Snapshot)
@@ -436,7 +439,7 @@ func (w *Watcher) forward(k key, gen int, ch <-chan client.Event) {
 
 // publish stores a new snapshot and applies it, if anything changed.
 func (w *Watcher) publish() {
-	next := build(w.brokers, w.topics)
+	next := build(w.cfg.BrokerID, w.brokers, w.topics)
 	if reflect.DeepEqual(next, w.snap.Load()) {
 		return
 	}
