@@ -107,15 +107,22 @@ var labs = []Lab{
 	},
 	{
 		N: 6, Slug: "06-partitioning", Title: "Partitioning",
-		Swaps:     []Swap{{From: "labs/06-partitioning/partition", To: "kafka/partition"}},
+		Swaps: []Swap{
+			{From: "labs/06-partitioning/partition", To: "kafka/partition"},
+			{From: "labs/06-partitioning/metadata", To: "kafka/broker/metadata"},
+		},
 		Contracts: true,
 		// The handout's order: murmur2.go, partitioner.go, then assign.go
 		// (the errors, the rack-unaware vectors, the rack-alternated list,
-		// the rack-aware vector), then the property tests.
+		// the rack-aware vector), then the property tests, then the
+		// broker's reaction to topic znodes (metadata/decide.go: Derive,
+		// then Decide).
 		Order: []string{
 			"TestMurmur2Vectors", "TestMurmur2EveryLength", "TestToPositive", "TestForKey",
 			"TestAssignErrors", "TestAssignKafkaVectors", "TestRackAlternated", "TestAssignRackAwareVector",
 			"TestAssignProperties", "TestAssignRackAwareProperties",
+			"TestDeriveLeader", "TestDecideVersion1", "TestDecideDeadBrokers", "TestDecideVersion2",
+			"TestDecideBrokerLeadingNothing", "TestDecideEdges",
 			"TestStageTopicInZooKeeper", "TestStageKeyedRecordsLandByMurmur2", "TestStageKilledBrokerPartitionsMove",
 			"TestStageAddedBrokerGetsNewTopics",
 		},
