@@ -79,12 +79,22 @@ func FuzzRequest(f *testing.F) {
 				rr.Configs = append(rr.Configs, c)
 				r.Resources = append(r.Resources, rr)
 				req = r
+			case 23:
+				r := kmsg.NewPtrOffsetForLeaderEpochRequest()
+				rt := kmsg.NewOffsetForLeaderEpochRequestTopic()
+				rp := kmsg.NewOffsetForLeaderEpochRequestTopicPartition()
+				rt.Topic, rp.LeaderEpoch = "t", 0
+				rt.Partitions = append(rt.Partitions, rp)
+				r.Topics = append(r.Topics, rt)
+				req = r
 			case 37:
 				r := kmsg.NewPtrCreatePartitionsRequest()
 				rt := kmsg.NewCreatePartitionsRequestTopic()
 				rt.Topic, rt.Count = "t", 2
 				r.Topics = append(r.Topics, rt)
 				req = r
+			default:
+				f.Fatalf("FuzzRequest has no seed request for API key %d: add one", a.key)
 			}
 			req.SetVersion(v)
 			add(req)

@@ -25,7 +25,7 @@ func TestApiVersions(t *testing.T) {
 				t.Fatalf("v%d: error %d", v, resp.ErrorCode)
 			}
 			// Kafka 2.3's ranges for every key we implement (§11), and no other key.
-			want := map[int16][2]int16{0: {0, 7}, 1: {0, 11}, 2: {0, 5}, 3: {0, 8}, 18: {0, 2}, 19: {0, 3}, 32: {0, 2}, 33: {0, 1}, 37: {0, 1}}
+			want := map[int16][2]int16{0: {0, 7}, 1: {0, 11}, 2: {0, 5}, 3: {0, 8}, 18: {0, 2}, 19: {0, 3}, 23: {0, 3}, 32: {0, 2}, 33: {0, 1}, 37: {0, 1}}
 			if len(resp.ApiKeys) != len(want) {
 				t.Fatalf("v%d: %d keys, want %d", v, len(resp.ApiKeys), len(want))
 			}
