@@ -11,7 +11,8 @@
 //     the body with kmsg, call the handler, queue the response frame.
 //   - One file per API key (00_produce.go, 01_fetch.go,
 //     02_list_offsets.go, 03_metadata.go, 18_api_versions.go,
-//     19_create_topics.go, 32_describe_configs.go, 33_alter_configs.go,
+//     19_create_topics.go, 23_offset_for_leader_epoch.go,
+//     32_describe_configs.go, 33_alter_configs.go,
 //     37_create_partitions.go), each registering its key, its version range
 //     and its handler from init — franz-go kfake's layout. ApiVersions
 //     answers with the registry, so the broker advertises exactly what it
