@@ -235,13 +235,9 @@ func (p *Producer) send(ctx context.Context, recs []*pending) {
 	}
 
 	// 2. Build batches and group partitions by leader.
-	type part struct {
-		tp      tp
-		batches []byte
-		recs    [][]*pending // per batch, in order
-	}
 	byLeader := map[int32][]*part{}
 	var leaders []int32
+	rounds := 0
 	for _, k := range order {
 		prs := byTP[k]
 		leader, err := p.c.leader(ctx, k.topic, k.partition)
@@ -257,7 +253,7 @@ func (p *Producer) send(ctx context.Context, recs []*pending) {
 				setErr(prs, err)
 				break
 			}
-			pt.batches = append(pt.batches, b...)
+			pt.batches = append(pt.batches, b)
 			pt.recs = append(pt.recs, prs[:n])
 			prs = prs[n:]
 		}
@@ -268,76 +264,98 @@ func (p *Producer) send(ctx context.Context, recs []*pending) {
 			leaders = append(leaders, leader)
 		}
 		byLeader[leader] = append(byLeader[leader], pt)
+		rounds = max(rounds, len(pt.batches))
 	}
 
-	// 3. One Produce per leader, all in flight at once.
-	var wg sync.WaitGroup
-	for _, leader := range leaders {
-		parts := byLeader[leader]
-		req := kmsg.NewPtrProduceRequest()
-		req.Acks = int16(p.cfg.Acks)
-		req.TimeoutMillis = int32(p.cfg.Timeout.Milliseconds())
-		topicIdx := map[string]int{}
-		for _, pt := range parts {
-			i, ok := topicIdx[pt.tp.topic]
-			if !ok {
-				i = len(req.Topics)
-				topicIdx[pt.tp.topic] = i
-				rt := kmsg.NewProduceRequestTopic()
-				rt.Topic = pt.tp.topic
-				req.Topics = append(req.Topics, rt)
+	// 3. One Produce per leader, all in flight at once, carrying at most
+	// one batch per partition: from Produce v3 a broker refuses a
+	// partition with more than one (CORRUPT_MESSAGE, as AK 2.3's
+	// validateRecords does), so a partition with more records than one
+	// batch holds sends its next batch in the next round, after the
+	// previous one was answered (the Java producer's rule: one batch per
+	// partition per request). A failed batch fails the rest of its
+	// partition for this attempt, so a retry never reorders them.
+	for round := 0; round < rounds; round++ {
+		var wg sync.WaitGroup
+		for _, leader := range leaders {
+			var parts []*part
+			for _, pt := range byLeader[leader] {
+				if round < len(pt.batches) && (round == 0 || pt.recs[round-1][0].err == nil) {
+					parts = append(parts, pt)
+				} else if round < len(pt.batches) {
+					setErr(pt.recs[round], pt.recs[round-1][0].err)
+				}
 			}
-			rp := kmsg.NewProduceRequestTopicPartition()
-			rp.Partition, rp.Records = pt.tp.partition, pt.batches
-			req.Topics[i].Partitions = append(req.Topics[i].Partitions, rp)
+			if len(parts) == 0 {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.produceRound(ctx, leader, parts, round)
+			}()
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r, err := p.c.Request(ctx, leader, req)
-			for _, pt := range parts {
-				for _, prs := range pt.recs {
-					if err != nil {
-						setErr(prs, err)
-					} else if r == nil { // acks=0: no response, no offsets
-						setOffsets(prs, -1)
-					}
-				}
-			}
-			if err != nil || r == nil {
-				return
-			}
-			answered := map[tp]kmsg.ProduceResponseTopicPartition{}
-			for _, t := range r.(*kmsg.ProduceResponse).Topics {
-				for _, rp := range t.Partitions {
-					answered[tp{t.Topic, rp.Partition}] = rp
-				}
-			}
-			for _, pt := range parts {
-				rp, ok := answered[pt.tp]
-				if !ok {
-					for _, prs := range pt.recs {
-						setErr(prs, fmt.Errorf("client: produce response lacks %s [%d]", pt.tp.topic, pt.tp.partition))
-					}
-					continue
-				}
-				if err := codeErr("produce", pt.tp.topic, pt.tp.partition, rp.ErrorCode, rp.ErrorMessage); err != nil {
-					for _, prs := range pt.recs {
-						setErr(prs, err)
-					}
-					continue
-				}
-				// The broker answers the first batch's base offset; the
-				// batches of one partition were appended back to back.
-				off := rp.BaseOffset
-				for _, prs := range pt.recs {
-					setOffsets(prs, off)
-					off += int64(len(prs))
-				}
-			}
-		}()
+		wg.Wait()
 	}
-	wg.Wait()
+}
+
+// part is one partition's share of an attempt: its batches, in order.
+type part struct {
+	tp      tp
+	batches [][]byte     // one RecordBatch each
+	recs    [][]*pending // per batch, its records
+}
+
+// produceRound sends batch number round of each of parts to their leader
+// in one Produce request and numbers its records from the answer.
+func (p *Producer) produceRound(ctx context.Context, leader int32, parts []*part, round int) {
+	req := kmsg.NewPtrProduceRequest()
+	req.Acks = int16(p.cfg.Acks)
+	req.TimeoutMillis = int32(p.cfg.Timeout.Milliseconds())
+	topicIdx := map[string]int{}
+	for _, pt := range parts {
+		i, ok := topicIdx[pt.tp.topic]
+		if !ok {
+			i = len(req.Topics)
+			topicIdx[pt.tp.topic] = i
+			rt := kmsg.NewProduceRequestTopic()
+			rt.Topic = pt.tp.topic
+			req.Topics = append(req.Topics, rt)
+		}
+		rp := kmsg.NewProduceRequestTopicPartition()
+		rp.Partition, rp.Records = pt.tp.partition, pt.batches[round]
+		req.Topics[i].Partitions = append(req.Topics[i].Partitions, rp)
+	}
+	r, err := p.c.Request(ctx, leader, req)
+	if err != nil {
+		for _, pt := range parts {
+			setErr(pt.recs[round], err)
+		}
+		return
+	}
+	if r == nil { // acks=0: no response, no offsets
+		for _, pt := range parts {
+			setOffsets(pt.recs[round], -1)
+		}
+		return
+	}
+	answered := map[tp]kmsg.ProduceResponseTopicPartition{}
+	for _, t := range r.(*kmsg.ProduceResponse).Topics {
+		for _, rp := range t.Partitions {
+			answered[tp{t.Topic, rp.Partition}] = rp
+		}
+	}
+	for _, pt := range parts {
+		rp, ok := answered[pt.tp]
+		switch {
+		case !ok:
+			setErr(pt.recs[round], fmt.Errorf("client: produce response lacks %s [%d]", pt.tp.topic, pt.tp.partition))
+		case rp.ErrorCode != 0:
+			setErr(pt.recs[round], codeErr("produce", pt.tp.topic, pt.tp.partition, rp.ErrorCode, rp.ErrorMessage))
+		default:
+			setOffsets(pt.recs[round], rp.BaseOffset)
+		}
+	}
 }
 
 func setErr(prs []*pending, err error) {

@@ -53,3 +53,29 @@ func TestStickyNullKeys(t *testing.T) {
 		t.Fatalf("25 records in batches of 10 after partition %d: %v", last, parts)
 	}
 }
+
+// One Flush with more records for a partition than one batch holds: the
+// batches go one per partition per Produce request, in order (a broker
+// refuses two batches of a partition in one request from Produce v3 on:
+// AK 2.3's validateRecords, CORRUPT_MESSAGE), and the offsets continue
+// from batch to batch.
+func TestManyBatchesForOnePartition(t *testing.T) {
+	b := startBroker(t)
+	c := newClient(t, b)
+	createTopic(t, c, "many", 1)
+	cfg := client.DefaultProducerConfig()
+	cfg.MaxBatchBytes = 3 * (100 + 16) // three 100-byte records per batch
+	p := client.NewProducer(c, cfg)
+	for i := range 10 {
+		p.Buffer(client.Record{Topic: "many", Key: []byte{byte(i)}, Value: make([]byte, 100)})
+	}
+	res, err := p.Flush(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if r.Err != nil || r.Record.Offset != int64(i) {
+			t.Fatalf("record %d: offset %d, err %v; want offset %d (four batches, in order)", i, r.Record.Offset, r.Err, i)
+		}
+	}
+}
