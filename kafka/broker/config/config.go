@@ -13,7 +13,6 @@
 package config
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -25,91 +24,24 @@ import (
 
 	"github.com/zkafka/zkafka/kafka/broker"
 	"github.com/zkafka/zkafka/kafka/log"
+	"github.com/zkafka/zkafka/kafka/properties"
 )
 
 // Properties is a parsed .properties file.
 type Properties map[string]string
 
-// ParseProperties reads key/value lines.
+// ParseProperties reads a .properties file (package properties: Java's
+// format, one reader for server.properties, meta.properties and zoo.cfg).
 func ParseProperties(r io.Reader) (Properties, error) {
-	props := Properties{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var pending string
-	for sc.Scan() {
-		line := strings.TrimLeft(sc.Text(), " \t\f")
-		if pending == "" && (line == "" || line[0] == '#' || line[0] == '!') {
-			continue
-		}
-		// An odd number of trailing backslashes continues the line.
-		if n := len(line) - len(strings.TrimRight(line, `\`)); n%2 == 1 {
-			pending += line[:len(line)-1]
-			continue
-		}
-		line, pending = pending+line, ""
-		k, v := splitProperty(line)
-		props[unescape(k)] = unescape(v)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
 	}
-	if pending != "" {
-		k, v := splitProperty(pending)
-		props[unescape(k)] = unescape(v)
+	props, err := properties.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
-	return props, sc.Err()
-}
-
-// splitProperty splits at the first unescaped '=', ':' or whitespace.
-func splitProperty(line string) (string, string) {
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case '\\':
-			i++
-		case '=', ':':
-			return line[:i], strings.TrimLeft(line[i+1:], " \t\f")
-		case ' ', '\t', '\f':
-			rest := strings.TrimLeft(line[i:], " \t\f")
-			if rest != "" && (rest[0] == '=' || rest[0] == ':') {
-				rest = strings.TrimLeft(rest[1:], " \t\f")
-			}
-			return line[:i], rest
-		}
-	}
-	return line, ""
-}
-
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		i++
-		switch s[i] {
-		case 't':
-			b.WriteByte('\t')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 'f':
-			b.WriteByte('\f')
-		case 'u':
-			if i+4 < len(s) {
-				if r, err := strconv.ParseUint(s[i+1:i+5], 16, 32); err == nil {
-					b.WriteRune(rune(r))
-					i += 4
-					continue
-				}
-			}
-			b.WriteByte('u')
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
+	return Properties(props), nil
 }
 
 // known lists the keys Broker interprets.
