@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,66 +84,19 @@ func clusterBench(dir string, size int, d time.Duration) (row, row, error) {
 			return row{}, row{}, err
 		}
 	}
-	value := make([]byte, size)
-	for i := range value {
-		value[i] = byte(i*131 + i>>3)
-	}
-	var produced int64
-	errc := make(chan error, 1)
 	bg := context.Background()
-	start := time.Now()
-	deadline := start.Add(d)
-	for time.Now().Before(deadline) {
-		for i := 0; i < 1000; i++ {
-			// Null keys: kgo's sticky partitioner fills a batch for one
-			// partition, then moves on, so every leader gets batches.
-			cl.Produce(bg, &kgo.Record{Value: value}, func(_ *kgo.Record, err error) {
-				if err != nil {
-					select {
-					case errc <- err:
-					default:
-					}
-				}
-			})
-		}
-		produced += 1000
-	}
-	if err := cl.Flush(bg); err != nil {
+	produced, elapsed, err := produceFor(bg, cl, size, d)
+	if err != nil {
 		return row{}, row{}, err
-	}
-	elapsed := time.Since(start)
-	select {
-	case err := <-errc:
-		return row{}, row{}, err
-	default:
 	}
 	name := fmt.Sprintf("3 brokers × %d partitions: kgo produce %d B, acks=1", parts, size)
 	p := row{name: name, bytes: produced * int64(size), records: produced, elapsed: elapsed}
 
-	cons, err := kgo.NewClient(kgo.SeedBrokers(seeds...), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxBytes(50<<20))
+	took, err := consumeAll(bg, seeds, topic, produced+int64(parts) /* the warm-up records */, 120*time.Second)
 	if err != nil {
 		return row{}, row{}, err
 	}
-	defer cons.Close()
-	want := produced + parts // the warm-up records
-	var got int64
-	start = time.Now()
-	cctx, ccancel := context.WithTimeout(bg, 120*time.Second)
-	defer ccancel()
-	for got < want {
-		fs := cons.PollFetches(cctx)
-		if err := cctx.Err(); err != nil {
-			return row{}, row{}, fmt.Errorf("consumed %d of %d: %w", got, want, err)
-		}
-		var ferr error
-		fs.EachError(func(_ string, _ int32, err error) { ferr = errors.Join(ferr, err) })
-		if ferr != nil {
-			return row{}, row{}, ferr
-		}
-		got += int64(fs.NumRecords())
-	}
-	c := row{name: fmt.Sprintf("3 brokers × %d partitions: kgo consume %d B", parts, size), bytes: produced * int64(size), records: produced, elapsed: time.Since(start)}
+	c := row{name: fmt.Sprintf("3 brokers × %d partitions: kgo consume %d B", parts, size), bytes: produced * int64(size), records: produced, elapsed: took}
 	return p, c, nil
 }
 

@@ -27,7 +27,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -274,65 +273,17 @@ func kgoBench(dir string, size int, d time.Duration) (row, row, error) {
 	if err := cl.ProduceSync(ctx, &kgo.Record{Value: []byte("warm-up")}).FirstErr(); err != nil {
 		return row{}, row{}, err
 	}
-	value := make([]byte, size)
-	for i := range value {
-		value[i] = byte(i*131 + i>>3) // not all zeros: what a real payload costs
-	}
-	var produced int64
-	var firstErr error
-	errc := make(chan error, 1)
-	start := time.Now()
-	deadline := start.Add(d)
-	for time.Now().Before(deadline) {
-		for i := 0; i < 1000; i++ {
-			cl.Produce(ctx, &kgo.Record{Value: value}, func(_ *kgo.Record, err error) {
-				if err != nil {
-					select {
-					case errc <- err:
-					default:
-					}
-				}
-			})
-		}
-		produced += 1000
-	}
-	if err := cl.Flush(ctx); err != nil {
-		return row{}, row{}, err
-	}
-	elapsed := time.Since(start)
-	select {
-	case firstErr = <-errc:
-	default:
-	}
-	if firstErr != nil {
-		return row{}, row{}, firstErr
-	}
-	p := row{name: fmt.Sprintf("kgo produce %d B, acks=1, uncompressed", size), bytes: produced * int64(size), records: produced, elapsed: elapsed}
-
-	cons, err := kgo.NewClient(kgo.SeedBrokers(b.Addr()), kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxBytes(50<<20))
+	produced, elapsed, err := produceFor(ctx, cl, size, d)
 	if err != nil {
 		return row{}, row{}, err
 	}
-	defer cons.Close()
-	want := produced + 1 // the warm-up record
-	var got int64
-	start = time.Now()
-	cctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	for got < want {
-		fs := cons.PollFetches(cctx)
-		if err := cctx.Err(); err != nil {
-			return row{}, row{}, fmt.Errorf("consumed %d of %d: %w", got, want, err)
-		}
-		var ferr error
-		fs.EachError(func(_ string, _ int32, err error) { ferr = errors.Join(ferr, err) })
-		if ferr != nil {
-			return row{}, row{}, ferr
-		}
-		got += int64(fs.NumRecords())
+	p := row{name: fmt.Sprintf("kgo produce %d B, acks=1, uncompressed", size), bytes: produced * int64(size), records: produced, elapsed: elapsed}
+
+	took, err := consumeAll(ctx, []string{b.Addr()}, topic, produced+1 /* the warm-up record */, 60*time.Second)
+	if err != nil {
+		return row{}, row{}, err
 	}
-	c := row{name: fmt.Sprintf("kgo consume %d B", size), bytes: produced * int64(size), records: produced, elapsed: time.Since(start)}
+	c := row{name: fmt.Sprintf("kgo consume %d B", size), bytes: produced * int64(size), records: produced, elapsed: took}
 	return p, c, nil
 }
 
