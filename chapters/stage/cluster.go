@@ -164,24 +164,17 @@ func (kc *KafkaCluster) Seeds() []string {
 // its session is not closed, so /brokers/ids/<id> stays until the session
 // expires (BrokerSessionTimeout) and only then do the others see it gone.
 func (kc *KafkaCluster) Kill(id int32) error {
-	kc.mu.Lock()
-	defer kc.mu.Unlock()
-	cb, err := kc.get(id)
-	if err != nil {
-		return err
-	}
-	if cb.b == nil {
-		return fmt.Errorf("broker %d is already down", id)
-	}
-	err = cb.b.Kill()
-	cb.b = nil
-	pokePicture()
-	return err
+	return kc.down(id, (*broker.Broker).Kill)
 }
 
 // Stop shuts broker id down cleanly: its session is closed, so its
 // registration goes at once.
 func (kc *KafkaCluster) Stop(id int32) error {
+	return kc.down(id, (*broker.Broker).Close)
+}
+
+// down takes broker id down with how (Kill or Close).
+func (kc *KafkaCluster) down(id int32, how func(*broker.Broker) error) error {
 	kc.mu.Lock()
 	defer kc.mu.Unlock()
 	cb, err := kc.get(id)
@@ -191,7 +184,7 @@ func (kc *KafkaCluster) Stop(id int32) error {
 	if cb.b == nil {
 		return fmt.Errorf("broker %d is already down", id)
 	}
-	err = cb.b.Close()
+	err = how(cb.b)
 	cb.b = nil
 	pokePicture()
 	return err
