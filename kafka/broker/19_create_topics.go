@@ -44,16 +44,23 @@ func (b *Broker) handleCreateTopics(rc *request, r *kmsg.CreateTopicsRequest) (*
 		} else {
 			err = b.createOne(t, r.ValidateOnly)
 		}
-		if err != nil {
-			st.ErrorCode = codeOf(err)
-			if r.Version >= 1 {
-				st.ErrorMessage = kmsg.StringPtr(err.Error())
-			}
-			b.cfg.Logger.Info("create topic refused", "topic", t.Topic, "err", err)
-		}
+		b.refuseTopic(&st, r.Version, err)
 		resp.Topics = append(resp.Topics, st)
 	}
 	return rc.respond(resp)
+}
+
+// refuseTopic puts err, if any, in a CreateTopics answer (with its
+// message from v1) and logs it.
+func (b *Broker) refuseTopic(st *kmsg.CreateTopicsResponseTopic, version int16, err error) {
+	if err == nil {
+		return
+	}
+	st.ErrorCode = codeOf(err)
+	if version >= 1 {
+		st.ErrorMessage = kmsg.StringPtr(err.Error())
+	}
+	b.cfg.Logger.Info("create topic refused", "topic", st.Topic, "err", err)
 }
 
 func (b *Broker) createOne(t kmsg.CreateTopicsRequestTopic, validateOnly bool) error {

@@ -310,13 +310,7 @@ func (b *Broker) clusterCreateTopics(rc *request, r *kmsg.CreateTopicsRequest) (
 		if err == nil && missing[t.Topic] {
 			err = fmt.Errorf("topic %q written to ZooKeeper, its leaders not yet known: %w", t.Topic, kerr.RequestTimedOut)
 		}
-		if err != nil {
-			st.ErrorCode = codeOf(err)
-			if r.Version >= 1 {
-				st.ErrorMessage = kmsg.StringPtr(err.Error())
-			}
-			b.cfg.Logger.Info("create topic refused", "topic", t.Topic, "err", err)
-		}
+		b.refuseTopic(&st, r.Version, err)
 		resp.Topics = append(resp.Topics, st)
 	}
 	return rc.respond(resp)
