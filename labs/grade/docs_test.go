@@ -3,6 +3,7 @@ package main
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -315,6 +316,28 @@ func TestCheckCommandCatchesBadCommands(t *testing.T) {
 	} {
 		if got := checkCommand(root, cmd); (len(got) > 0) != bad {
 			t.Errorf("checkCommand(%q) = %q, want bad=%v", cmd, got, bad)
+		}
+	}
+}
+
+// docs/developing.md's map of the repository names every package, so a
+// new package cannot arrive without its line there.
+func TestDevelopingMapsEveryPackage(t *testing.T) {
+	root := testRoot(t)
+	page, err := os.ReadFile(filepath.Join(root, "docs", "developing.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "./...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list ./...: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		rel := strings.TrimPrefix(p, simModule)
+		if !strings.Contains(string(page), "`"+rel+"`") {
+			t.Errorf("docs/developing.md does not name package `%s`: add it to the map of the repository", rel)
 		}
 	}
 }
