@@ -4,8 +4,7 @@
 // clocks or I/O inside, so that the broker over TCP and the simulator in
 // the tests run the same code (the shape of zk/zab).
 //
-// This first slice holds the decisions, each checked against the 2.3.1
-// source it comes from:
+// The decisions, each checked against the 2.3.1 source it comes from:
 //
 //   - Progress (progress.go): what the leader knows of each follower from
 //     its fetches — its log end offset (LEO) and lastCaughtUpTimeMs —
@@ -25,8 +24,18 @@
 //     epochs it missed need (KIP-279;
 //     AbstractFetcherThread.getOffsetTruncationState).
 //
+// and the leader's side of a partition as one deterministic core
+// (leader.go): Leader takes what happened — its log grew, a follower
+// fetched, time passed, an ISR write finished — and answers with an
+// Update: a high watermark that moved (complete the waiting acks=all
+// produces), an ISR to write to ZooKeeper. The ISR it uses is always the
+// one ZooKeeper holds; one write is in flight at a time. CanAppend and
+// Reached are acks=all's min.insync.replicas rules. The runtime that pumps
+// it over TCP and in the simulator, and the follower's side, come next.
+//
 // # Invariants
 //
+//   - A leader's ISR changes only after ZooKeeper holds the change.
 //   - A leader's high watermark never decreases, and never passes the LEO
 //     of any ISR member (so an acknowledged acks=all record is on every
 //     ISR member's log).
