@@ -47,21 +47,21 @@ func TestLeaderShrinksTheISR(t *testing.T) {
 	l := newTestLeader([]int32{1, 2, 3})
 	l.Appended(20, T+100)
 	l.Fetched(2, 20, T+100)
-	if u := l.Tick(T+lag / 2); u.WriteISR != nil {
+	if u := l.Tick(T + lag/2); u.WriteISR != nil {
 		t.Fatalf("shrank %v before the lag", u.WriteISR)
 	}
 	l.Fetched(2, 20, T+lag+500) // 2 keeps up; 3 never fetched
-	u := l.Tick(T+lag + 1000)
+	u := l.Tick(T + lag + 1000)
 	if !slices.Equal(u.WriteISR, []int32{1, 2}) {
 		t.Fatalf("WriteISR %v, want [1 2]", u.WriteISR)
 	}
-	if u := l.Tick(T+lag + 2000); u.WriteISR != nil {
+	if u := l.Tick(T + lag + 2000); u.WriteISR != nil {
 		t.Fatalf("a second ISR write %v while one is in flight", u.WriteISR)
 	}
 	if l.HW() != 10 || !slices.Equal(l.ISR(), []int32{1, 2, 3}) {
 		t.Fatalf("before the write succeeded: HW %d ISR %v, want unchanged", l.HW(), l.ISR())
 	}
-	u = l.ISRWritten(T+lag + 2000)
+	u = l.ISRWritten(T + lag + 2000)
 	if !u.HWMoved || u.HW != 20 || !slices.Equal(l.ISR(), []int32{1, 2}) {
 		t.Fatalf("after the write: %+v ISR %v, want HW 20, ISR [1 2]", u, l.ISR())
 	}
@@ -97,7 +97,7 @@ func TestLeaderExpandsTheISR(t *testing.T) {
 	if u.WriteISR == nil {
 		t.Fatal("the join was not proposed again after the failed write")
 	}
-	l.ISRWritten(T+400)
+	l.ISRWritten(T + 400)
 	if !slices.Equal(l.ISR(), []int32{1, 2, 3}) {
 		t.Fatalf("ISR %v, want [1 2 3]", l.ISR())
 	}
