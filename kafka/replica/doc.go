@@ -30,8 +30,10 @@
 // Update: a high watermark that moved (complete the waiting acks=all
 // produces), an ISR to write to ZooKeeper. The ISR it uses is always the
 // one ZooKeeper holds; one write is in flight at a time. CanAppend and
-// Reached are acks=all's min.insync.replicas rules. The runtime that pumps
-// it over TCP and in the simulator, and the follower's side, come next.
+// Reached are acks=all's min.insync.replicas rules. Follower (follower.go)
+// is the other side: truncate first, in OffsetForLeaderEpoch rounds, then
+// fetch, its high watermark the leader's capped by its own log end. The
+// runtime that pumps both over TCP and in the simulator comes next.
 //
 // # Invariants
 //
