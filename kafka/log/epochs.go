@@ -111,6 +111,17 @@ func (l *Log) cutEpochs() error {
 	return nil
 }
 
+// AssignEpochStart records that leader epoch starts at offset before any
+// batch of it is written (Log.maybeAssignEpochStartOffset, called by
+// Partition.makeLeader): a follower that asks about an older epoch then
+// learns where it ended even if the new leader has not written yet.
+func (l *Log) AssignEpochStart(epoch int32, offset int64) error {
+	if l.epochs.Assign(epoch, offset) {
+		return l.saveEpochs()
+	}
+	return nil
+}
+
 // LatestEpoch is the newest leader epoch that wrote to the log, or -1.
 func (l *Log) LatestEpoch() int32 { return l.epochs.Latest() }
 

@@ -124,3 +124,22 @@ func TestRetentionCutsLeaderEpochs(t *testing.T) {
 		t.Fatalf("after retention to %d: epochs %v, want the first to start at %d", start, got, start)
 	}
 }
+
+// A new leader records its epoch's start before writing anything
+// (Partition.makeLeader → maybeAssignEpochStartOffset), so a follower
+// asking about the previous epoch learns where it ended.
+func TestAssignEpochStart(t *testing.T) {
+	fs := vfs.NewMem()
+	l := mustOpen(t, fs, smallConfig(), Recovery{})
+	defer l.Close()
+	appendAt(t, l, 2) // offsets 0-1 in epoch 2
+	if err := l.AssignEpochStart(5, l.EndOffset()); err != nil {
+		t.Fatal(err)
+	}
+	if e, end, ok := l.EndOffsetForEpoch(2); !ok || e != 2 || end != 2 {
+		t.Fatalf("EndOffsetForEpoch(2) = %d, %d, %v; want 2, 2", e, end, ok)
+	}
+	if got, want := checkpointOf(t, fs), "0\n2\n2 0\n5 2\n"; got != want {
+		t.Fatalf("checkpoint %q, want %q", got, want)
+	}
+}
