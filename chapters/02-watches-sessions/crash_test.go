@@ -27,7 +27,9 @@ func TestCrashNarrates(t *testing.T) {
 	defer zk.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := client.Connect([]string{zk.Addr()}, 2*time.Second)
+	states := make(chan client.State, 64)
+	c, err := client.Connect([]string{zk.Addr()}, 2*time.Second,
+		client.WithStateCallback(func(st client.State) { states <- st }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,18 +48,20 @@ func TestCrashNarrates(t *testing.T) {
 			t.Errorf("crash said %q, want it to say %q", said, want)
 		}
 	}
-	// The client reconnects within its timeout: its ephemeral is there.
-	for {
-		ok, _, err := c.Exists(ctx, "/mine")
-		if err == nil && ok {
-			break
+	// The client reconnects within its timeout (wait for it to lose the
+	// connection and get it back): its ephemeral is there.
+	lost := false
+	for reconnected := false; !reconnected; {
+		select {
+		case st := <-states:
+			lost = lost || st != client.StateConnected
+			reconnected = lost && st == client.StateConnected
+		case <-ctx.Done():
+			t.Fatalf("the client did not reconnect after the crash (lost the connection: %v)", lost)
 		}
-		if err == nil {
-			t.Fatal("after the crash, /mine is gone: the session was lost")
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("after the crash, /mine: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	}
+	ok, _, err := c.Exists(ctx, "/mine")
+	if err != nil || !ok {
+		t.Fatalf("after the crash, /mine exists %v (%v): the session was lost", ok, err)
 	}
 }
