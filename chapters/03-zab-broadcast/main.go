@@ -32,18 +32,10 @@ const tick = 500 * time.Millisecond
 
 func main() {
 	n := flag.Int("n", 3, "servers in the ensemble (3 or 5)")
-	port := flag.Int("port", 2181, "client port of server 1; server i listens on port+i-1")
-	addr := flag.String("addr", "", "client address of server 1, 127.0.0.1:PORT (sets -port; `make run-chapter N ADDR=…`)")
+	clientPort := stage.EnsemblePortFlags("server")
 	quiet := flag.Bool("quiet", false, "skip the walkthrough")
 	flag.Parse()
-	if *addr != "" {
-		p, err := stage.LoopbackPort(*addr)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		*port = p
-	}
+	port := clientPort()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -52,7 +44,7 @@ func main() {
 	nr.Title(3, "ZAB broadcast")
 	var ports []int
 	for i := 0; i < *n; i++ {
-		ports = append(ports, *port+i)
+		ports = append(ports, port+i)
 	}
 	nr.Step("An ensemble starts")
 	nr.Say("%d servers start with empty disks, tickTime=%v. Each is LOOKING and votes for itself; fast leader election compares (epoch, zxid, server id): all epochs and zxids are 0, so the largest id wins.", *n, tick)

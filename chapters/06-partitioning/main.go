@@ -43,26 +43,18 @@ const (
 )
 
 func main() {
-	port := flag.Int("port", 2181, "client port of ZooKeeper server 1; server i listens on port+i-1")
-	addr := flag.String("addr", "", "client address of ZooKeeper server 1, 127.0.0.1:PORT (sets -port; `make run-chapter N ADDR=…`)")
+	clientPort := stage.EnsemblePortFlags("ZooKeeper server")
 	kport := flag.Int("kafka-port", 9092, "port of broker 1; broker i listens on kafka-port+i-1 (0: free ports)")
 	quiet := flag.Bool("quiet", false, "skip the walkthrough (the brokers and the topic are still made)")
 	flag.Parse()
-	if *addr != "" {
-		p, err := stage.LoopbackPort(*addr)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		*port = p
-	}
+	port := clientPort()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	n := &stage.Narrator{W: os.Stdout}
 	n.Title(6, "partitioning: brokers on ZooKeeper")
-	ens, err := stage.StartEnsemble(3, []int{*port, *port + 1, *port + 2}, tick, os.Stdout)
+	ens, err := stage.StartEnsemble(3, []int{port, port + 1, port + 2}, tick, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -3,6 +3,7 @@ package stage
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -209,6 +210,27 @@ func FourLetter(addr, cmd string) (string, error) {
 	}
 	b, err := io.ReadAll(c)
 	return string(b), err
+}
+
+// EnsemblePortFlags registers -port and -addr (what `make run-chapter N
+// ADDR=…` passes) for the client port of an ensemble's server 1, server i
+// listening on port+i-1. Call the function it returns after flag.Parse:
+// it gives the port, or exits with status 2 on an -addr that is not a
+// loopback port.
+func EnsemblePortFlags(what string) func() int {
+	port := flag.Int("port", 2181, "client port of "+what+" 1; server i listens on port+i-1")
+	addr := flag.String("addr", "", "client address of "+what+" 1, 127.0.0.1:PORT (sets -port; `make run-chapter N ADDR=…`)")
+	return func() int {
+		if *addr == "" {
+			return *port
+		}
+		p, err := LoopbackPort(*addr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		return p
+	}
 }
 
 // LoopbackPort reads the port of a loopback address, "127.0.0.1:2191",
