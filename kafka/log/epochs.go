@@ -84,16 +84,13 @@ func (l *Log) saveEpochs() error {
 	return nil
 }
 
-// assignEpochs records the epochs of appended batches.
-func (l *Log) assignEpochs(batches []byte) error {
+// assignEpochs records the epochs of appended batches (their leader
+// epoch and base offset, as the append path parsed them: no second pass
+// over the bytes) and rewrites the checkpoint if the history changed.
+func (l *Log) assignEpochs(entries []replica.EpochEntry) error {
 	changed := false
-	for rest := batches; len(rest) > 0; {
-		_, tail, h, err := record.Split(rest)
-		if err != nil {
-			return nil // validated before the append; nothing more to learn
-		}
-		changed = l.epochs.Assign(h.PartitionLeaderEpoch, h.BaseOffset) || changed
-		rest = tail
+	for _, e := range entries {
+		changed = l.epochs.Assign(e.Epoch, e.StartOffset) || changed
 	}
 	if changed {
 		return l.saveEpochs()

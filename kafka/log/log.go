@@ -281,7 +281,12 @@ func (l *Log) Append(batches []byte, leaderEpoch int32, nowMs int64) (AppendInfo
 	if err != nil {
 		return AppendInfo{}, err
 	}
-	return l.appendAssigned(batches, info, nowMs)
+	ai, err := l.appendAssigned(batches, info, nowMs)
+	if err != nil {
+		return ai, err
+	}
+	// Every batch was stamped with leaderEpoch: one entry at most.
+	return ai, l.assignEpochs([]replica.EpochEntry{{Epoch: leaderEpoch, StartOffset: ai.FirstOffset}})
 }
 
 // AppendAsFollower appends batches that already carry offsets and epochs
@@ -295,6 +300,7 @@ func (l *Log) AppendAsFollower(batches []byte, nowMs int64) (AppendInfo, error) 
 		return AppendInfo{}, err
 	}
 	info := appendInfo{firstOffset: -1, maxTimestamp: -1, offsetOfMaxTimestamp: -1}
+	var epochs []replica.EpochEntry // each batch's leader epoch and base offset
 	next := l.EndOffset()
 	for rest := batches; len(rest) > 0; {
 		batch, tail, h, err := record.Split(rest)
@@ -317,10 +323,15 @@ func (l *Log) AppendAsFollower(batches []byte, nowMs int64) (AppendInfo, error) 
 		info.lastOffset = h.LastOffset()
 		info.records += int64(h.NumRecords)
 		info.batches++
+		epochs = append(epochs, replica.EpochEntry{Epoch: h.PartitionLeaderEpoch, StartOffset: h.BaseOffset})
 		next = h.NextOffset()
 		rest = tail
 	}
-	return l.appendAssigned(batches, info, nowMs)
+	ai, err := l.appendAssigned(batches, info, nowMs)
+	if err != nil {
+		return ai, err
+	}
+	return ai, l.assignEpochs(epochs)
 }
 
 func (l *Log) checkSizes(batches []byte) error {
@@ -360,9 +371,6 @@ func (l *Log) appendAssigned(batches []byte, info appendInfo, nowMs int64) (Appe
 	}
 	if err := s.append(batches, info); err != nil {
 		return AppendInfo{}, l.fail(err)
-	}
-	if err := l.assignEpochs(batches); err != nil {
-		return AppendInfo{}, err
 	}
 	l.unflushed += info.records
 	if l.unflushed >= l.cfg.FlushMessages {
