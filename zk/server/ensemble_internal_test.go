@@ -30,7 +30,7 @@ func TestReplyOfMatchesExecute(t *testing.T) {
 		p := paths[r.IntN(len(paths))]
 		var op proto.OpCode
 		var rec proto.Record
-		switch r.IntN(7) {
+		switch r.IntN(8) {
 		case 0:
 			op, rec = proto.OpCreate, &proto.CreateRequest{Path: p, Data: []byte("d"), ACL: acl, Flags: proto.CreateMode(r.IntN(4))}
 		case 1:
@@ -43,6 +43,14 @@ func TestReplyOfMatchesExecute(t *testing.T) {
 			op, rec = proto.OpSetACL, &proto.SetACLRequest{Path: p, ACL: acl, Version: -1}
 		case 5:
 			op, rec = proto.OpCreateContainer, &proto.CreateRequest{Path: p, ACL: acl, Flags: 4}
+		case 6:
+			// One node changed twice in one multi: set it, then give it a
+			// child (its cversion and pzxid move after the set's Stat).
+			op, rec = proto.OpMulti, &proto.MultiRequest{Ops: []proto.MultiOp{
+				{Type: proto.OpSetData, Record: &proto.SetDataRequest{Path: p, Data: []byte("m"), Version: -1}},
+				{Type: proto.OpCreate, Record: &proto.CreateRequest{Path: p + "/k", ACL: acl, Flags: proto.CreateMode(2)}},
+				{Type: proto.OpSetData, Record: &proto.SetDataRequest{Path: p, Data: []byte("n"), Version: -1}},
+			}}
 		default:
 			q := paths[r.IntN(len(paths))]
 			op, rec = proto.OpMulti, &proto.MultiRequest{Ops: []proto.MultiOp{
@@ -62,8 +70,8 @@ func TestReplyOfMatchesExecute(t *testing.T) {
 		if err := proto.Decode(proto.Encode(&res.Txn), &txn); err != nil {
 			t.Fatal(err)
 		}
-		follower.Apply(txn)
-		resp, err := replyOf(txn, follower)
+		stats, _, _ := follower.ApplyStats(txn)
+		resp, err := replyOf(txn, stats)
 		if zkerr.CodeOf(err) != zkerr.CodeOf(res.Err) {
 			t.Fatalf("step %d %v %v: follower error %v, leader %v", i, op, rec, err, res.Err)
 		}

@@ -122,7 +122,7 @@ func (q *quorumPeer) applyCommitted(e zab.Entry) {
 		}
 		return
 	}
-	events, err := c.tree.Apply(txn)
+	stats, events, err := c.tree.ApplyStats(txn)
 	if err != nil {
 		q.s.log.Debug("apply", "zxid", hex(e.Zxid), "err", err)
 	}
@@ -140,7 +140,7 @@ func (q *quorumPeer) applyCommitted(e zab.Entry) {
 		c.sessions.Remove(txn.Header.ClientID)
 	}
 	c.fire(events)
-	q.complete(txn)
+	q.complete(txn, stats)
 	if txn.Header.Type == proto.OpCloseSession {
 		if cn := c.owner[txn.Header.ClientID]; cn != nil {
 			// Expired by the leader (or closed elsewhere): this server's
@@ -249,7 +249,7 @@ func (q *quorumPeer) forwardedRequest(r zab.Request) {
 
 // complete answers the follower's client whose forwarded write this
 // committed txn is.
-func (q *quorumPeer) complete(txn proto.Txn) {
+func (q *quorumPeer) complete(txn proto.Txn, stats []proto.Stat) {
 	key := reqKey{txn.Header.ClientID, txn.Header.Cxid}
 	cn := q.waitW[key]
 	if cn == nil {
@@ -286,7 +286,7 @@ func (q *quorumPeer) complete(txn proto.Txn) {
 		q.c.closeConn(cn)
 		return
 	}
-	resp, err := replyOf(txn, c.tree)
+	resp, err := replyOf(txn, stats)
 	c.reply(cn, txn.Header.Cxid, err, resp)
 	if txn.Header.Type == proto.OpCloseSession {
 		q.c.closeConn(cn)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/zkafka/zkafka/zk/proto"
 	"github.com/zkafka/zkafka/zk/zkerr"
-	"github.com/zkafka/zkafka/zk/znode"
 )
 
 // forwarded is a client write a follower sends its leader in a REQUEST
@@ -80,43 +79,47 @@ func errorTxn(hdr proto.TxnHeader, err error) proto.Txn {
 }
 
 // replyOf builds a client's reply from a committed txn, as a follower's
-// FinalRequestProcessor does: the txn says what happened, the tree (which
-// has just applied it) supplies the Stat.
-//
-// Divergence: a multi that changes the same node twice reports that
-// node's final Stat for both ops (ZooKeeper keeps each op's own).
-func replyOf(txn proto.Txn, tree *znode.Tree) (proto.Record, error) {
+// FinalRequestProcessor does: the txn says what happened, stats (from
+// znode.Tree.ApplyStats: the Stat each op left its node with, one per
+// sub-txn of a multi) supply the Stats — each op's own, even when a
+// multi changes one node twice.
+func replyOf(txn proto.Txn, stats []proto.Stat) (proto.Record, error) {
+	statAt := func(i int) proto.Stat {
+		if i < len(stats) {
+			return stats[i]
+		}
+		return proto.Stat{}
+	}
 	switch r := txn.Record.(type) {
 	case *proto.ErrorTxn:
 		return nil, zkerr.Code(r.Err)
 	case *proto.MultiTxn:
 		resp := &proto.MultiResponse{}
-		for _, s := range r.Txns {
+		for i, s := range r.Txns {
 			if e, ok := s.Txn.(*proto.ErrorTxn); ok {
 				resp.Results = append(resp.Results, proto.MultiResult{Type: proto.OpError, Err: e.Err})
 				continue
 			}
 			res := proto.MultiResult{Type: s.Type}
-			if rec := single(s.Type, s.Txn, tree); rec != nil && s.Type != proto.OpSetACL {
+			if rec := single(s.Type, s.Txn, statAt(i)); rec != nil && s.Type != proto.OpSetACL {
 				res.Record = rec
 			}
 			resp.Results = append(resp.Results, res)
 		}
 		return resp, nil
 	}
-	return single(txn.Header.Type, txn.Record, tree), nil
+	return single(txn.Header.Type, txn.Record, statAt(0)), nil
 }
 
-func single(op proto.OpCode, rec proto.Record, tree *znode.Tree) proto.Record {
+func single(op proto.OpCode, rec proto.Record, stat proto.Stat) proto.Record {
 	path := proto.TxnPath(rec)
-	stat := func() proto.Stat { s, _ := tree.Exists(path); return s }
 	switch op {
 	case proto.OpCreate:
 		return &proto.CreateResponse{Path: path}
 	case proto.OpCreate2, proto.OpCreateContainer, proto.OpCreateTTL:
-		return &proto.Create2Response{Path: path, Stat: stat()}
+		return &proto.Create2Response{Path: path, Stat: stat}
 	case proto.OpSetData, proto.OpSetACL:
-		return &proto.StatResponse{Stat: stat()}
+		return &proto.StatResponse{Stat: stat}
 	}
 	return nil
 }

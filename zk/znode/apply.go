@@ -20,8 +20,21 @@ import (
 // ignores it. A logged failure (ErrorTxn, failed multi) is a no-op and
 // returns nil.
 func (t *Tree) Apply(txn proto.Txn) ([]proto.WatcherEvent, error) {
-	_, events, err := t.applyTxn(txn.Header, txn.Record)
+	_, events, err := t.ApplyStats(txn)
 	return events, err
+}
+
+// ApplyStats is Apply that also gives the Stat each op left its node
+// with — one per sub-txn of a multi, else one — as DataTree.processTxn's
+// results carry them: a follower answers its client from these, not from
+// the tree after the whole txn (a multi that sets /a then creates /a/b
+// must answer the set with /a's Stat before the create).
+func (t *Tree) ApplyStats(txn proto.Txn) ([]proto.Stat, []proto.WatcherEvent, error) {
+	if m, ok := txn.Record.(*proto.MultiTxn); ok {
+		return t.applyMulti(txn.Header, m)
+	}
+	stat, events, err := t.applyTxn(txn.Header, txn.Record)
+	return []proto.Stat{stat}, events, err
 }
 
 // applyTxn applies one txn; Execute and Apply both end here.
@@ -66,7 +79,7 @@ func (t *Tree) applyTxn(hdr proto.TxnHeader, rec proto.Record) (proto.Stat, []pr
 	case *proto.CreateSessionTxn, *proto.ErrorTxn:
 		return proto.Stat{}, nil, nil
 	case *proto.MultiTxn:
-		events, err := t.applyMulti(hdr, r)
+		_, events, err := t.applyMulti(hdr, r)
 		return proto.Stat{}, events, err
 	}
 	return proto.Stat{}, nil, fmt.Errorf("%w: cannot apply a %T (type %v)", zkerr.MarshallingError, rec, hdr.Type)

@@ -153,23 +153,26 @@ func multiResult(op proto.OpCode, txn proto.Record, stat proto.Stat) proto.Multi
 
 // applyMulti applies a logged MultiTxn. If any sub-txn is an ErrorTxn the
 // multi failed and changes nothing; otherwise each sub-txn is applied in
-// order under the multi's zxid and time.
-func (t *Tree) applyMulti(hdr proto.TxnHeader, m *proto.MultiTxn) ([]proto.WatcherEvent, error) {
+// order under the multi's zxid and time. It returns the Stat each sub-txn
+// left its node with (none for a failed multi).
+func (t *Tree) applyMulti(hdr proto.TxnHeader, m *proto.MultiTxn) ([]proto.Stat, []proto.WatcherEvent, error) {
 	for _, s := range m.Txns {
 		if s.Type == proto.OpError {
-			return nil, nil
+			return nil, nil, nil
 		}
 	}
 	var events []proto.WatcherEvent
 	var first error
+	stats := make([]proto.Stat, 0, len(m.Txns))
 	for _, s := range m.Txns {
 		sub := hdr
 		sub.Type = s.Type
-		_, evs, err := t.applyTxn(sub, s.Txn)
+		stat, evs, err := t.applyTxn(sub, s.Txn)
+		stats = append(stats, stat)
 		events = append(events, evs...)
 		if err != nil && first == nil {
 			first = err
 		}
 	}
-	return events, first
+	return stats, events, first
 }
